@@ -1,0 +1,3 @@
+from iamlint.cli import main
+
+main()

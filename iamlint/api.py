@@ -1,0 +1,210 @@
+"""The library entry point: `lint(paths, config) -> Result`.
+
+discover -> load -> extract -> link -> rules -> suppress. The CLI is a thin layer on top.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from iamlint.config import Config
+from iamlint.discover import Candidate, discover
+from iamlint.finding import Finding, Location, Severity
+from iamlint.load import ParseError, SourceFile, decode, load_text
+from iamlint.model import Model
+from iamlint.result import Result
+from iamlint.rules.registry import Rule
+
+
+class NoInputError(Exception):
+    """No file to lint was found (exit 3)."""
+
+
+@dataclass
+class LintOptions:
+    baseline: str | None = None
+    only_files: set[str] | None = None  # report findings only in these (pre-commit)
+    extra_findings: list[Finding] = field(default_factory=list)
+
+
+@dataclass
+class Analysis:
+    """Raw findings of a run, before suppression."""
+
+    findings: list[Finding]
+    sources: dict[str, SourceFile]
+    files: int
+    model: Model
+
+
+def lint(paths: Iterable[str], config: Config, options: LintOptions | None = None) -> Result:
+    """Lint files: analyse, then apply inline/config/baseline suppressions."""
+    options = options or LintOptions()
+    analysis = analyse(paths, config, options)
+    return _finish(analysis, config, options)
+
+
+def analyse(paths: Iterable[str], config: Config, options: LintOptions | None = None) -> Analysis:
+    """discover -> load -> extract -> link -> rules; raises NoInputError."""
+    options = options or LintOptions()
+    candidates, problems = discover(list(paths) or ["."], config.exclude)
+    if not candidates:
+        raise NoInputError("; ".join(problems) or "no JSON or YAML files found")
+    model = Model(default_namespace=config.default_namespace)
+    sources: dict[str, SourceFile] = {}
+    findings: list[Finding] = list(options.extra_findings)
+    for candidate in candidates:
+        findings.extend(_read_into(candidate, model, sources, config))
+    from iamlint.link import link
+
+    link(model, config)
+    findings.extend(model.extraction_findings)
+    rules = select_rules(_registry().sorted(), config)
+    findings.extend(run_rules(rules, model, config))
+    selected_ids = {r.id for r in rules}
+    findings = [f for f in findings if f.rule in selected_ids]
+    if options.only_files is not None:
+        findings = [f for f in findings if f.location.file in options.only_files]
+    return Analysis(_dedupe(findings), sources, len(candidates), model)
+
+
+def _registry():  # type: ignore[no-untyped-def]
+    from iamlint.rules import load_rules
+
+    return load_rules()
+
+
+def _read_into(
+    candidate: Candidate, model: Model, sources: dict[str, SourceFile], config: Config
+) -> list[Finding]:
+    from iamlint.sources import extract
+
+    source = SourceFile(candidate.display)
+    sources[candidate.display] = source
+    try:
+        source.text = _read_text(candidate.path, config.max_file_bytes)
+        documents = load_text(source)
+    except ParseError as error:
+        return [parse_finding(candidate.display, error)]
+    recognised = False
+    for document in documents:
+        recognised = extract(document, model) or recognised
+    if not recognised and candidate.explicit and documents:
+        return [
+            Finding(
+                "X002",
+                Severity.INFO,
+                "not recognised as any supported input (IAM policy, AWS CLI output, "
+                "Kubernetes manifest, Terraform plan, CloudFormation template)",
+                Location(candidate.display, 1, 1, 1, 1),
+                resource=candidate.display,
+            )
+        ]
+    return []
+
+
+def _read_text(path: str, limit: int) -> str:
+    try:
+        size = os.path.getsize(path)
+        if size > limit:
+            raise ParseError(f"file is {size} bytes, over the limit of {limit} (max-file-bytes)")
+        with open(path, "rb") as handle:
+            raw = handle.read(limit + 1)
+    except IsADirectoryError:
+        raise ParseError("is a directory") from None
+    except OSError as error:
+        raise ParseError(f"cannot read: {error.strerror or error}") from None
+    if len(raw) > limit:
+        raise ParseError(f"file is over the limit of {limit} bytes (max-file-bytes)")
+    return decode(raw)
+
+
+def parse_finding(display: str, error: ParseError) -> Finding:
+    line = error.line or 1
+    column = error.column or 1
+    return Finding(
+        "X001",
+        Severity.ERROR,
+        error.message,
+        Location(display, line, column, line, column),
+        resource=display,
+    )
+
+
+def select_rules(rules: list[Rule], config: Config) -> list[Rule]:
+    def matches(rule: Rule, selectors: list[str]) -> bool:
+        return any(rule.id == s.upper() or rule.family == s.upper() for s in selectors)
+
+    chosen = [r for r in rules if not config.select or matches(r, config.select)]
+    return [r for r in chosen if not matches(r, config.ignore)]
+
+
+def run_rules(rules: list[Rule], model: Model, config: Config) -> list[Finding]:
+    from iamlint.rules.base import RuleContext
+
+    context = RuleContext(config)
+    findings: list[Finding] = []
+    for rule in rules:
+        if rule.check is None:
+            continue
+        try:
+            findings.extend(rule.check(model, context))
+        except Exception as error:  # a rule bug must not lose the other results
+            findings.append(_crash_finding(rule, error))
+    return findings
+
+
+def _crash_finding(rule: Rule, error: Exception) -> Finding:
+    where = getattr(error, "__traceback__", None)
+    frame = None
+    while where is not None:
+        frame = where
+        where = where.tb_next
+    origin = ""
+    if frame is not None:
+        origin = f" at {os.path.basename(frame.tb_frame.f_code.co_filename)}:{frame.tb_lineno}"
+    return Finding(
+        "X004",
+        Severity.ERROR,
+        f"rule {rule.id} ({rule.name}) crashed: {type(error).__name__}{origin}; "
+        "other rules ran; please report this",
+        Location("<iamlint>"),
+        resource=rule.id,
+    )
+
+
+def _finish(analysis: Analysis, config: Config, options: LintOptions) -> Result:
+    from iamlint.baseline import load_baseline
+    from iamlint.suppress import apply_suppressions
+
+    baseline = load_baseline(options.baseline) if options.baseline else None
+    known = set(_registry().rules)
+    outcome = apply_suppressions(analysis.findings, analysis.sources, config, baseline, known)
+    kept = outcome.kept + [f for f in outcome.unused if _selected("X007", config)]
+    kept.sort(key=Finding.sort_key)
+    return Result(
+        findings=kept,
+        suppressed=outcome.suppressed,
+        files=analysis.files,
+        sources=analysis.sources,
+    )
+
+
+def _selected(rule_id: str, config: Config) -> bool:
+    def hit(selectors: list[str]) -> bool:
+        return any(rule_id == s.upper() or rule_id.rstrip("0123456789") == s.upper() for s in selectors)
+
+    return (not config.select or hit(config.select)) and not hit(config.ignore)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen: set[tuple[str, str, int | None, int | None, str]] = set()
+    unique = []
+    for f in findings:
+        key = (f.rule, f.location.file, f.location.line, f.location.column, f.message)
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    return unique

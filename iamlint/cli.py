@@ -1,0 +1,215 @@
+"""Command line: parse arguments, call `iamlint.api`, print, choose the exit code."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_NO_INPUT = 0, 1, 2, 3
+FORMATS = ("text", "json", "sarif", "github", "gitlab")
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="Static linter for AWS identity wiring of Kubernetes and container workloads.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(version_text())
+        raise typer.Exit(EXIT_OK)
+
+
+def version_text() -> str:
+    from iamlint import __version__
+
+    line = f"iamlint {__version__}"
+    try:
+        from iamlint.iam.catalogue import data_info
+
+        info = data_info()
+        line += f"\nAWS data: {info.get('date', 'unknown')} from {info.get('source', 'unknown')}"
+    except (ImportError, OSError, ValueError):
+        line += "\nAWS data: not available"
+    return line
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version_callback, is_eager=True, help="Show version and AWS data date."),
+    ] = False,
+) -> None:
+    """iamlint: catch broken IAM/IRSA/ECR/aws-auth wiring before deploy."""
+
+
+def _split(values: list[str] | None) -> list[str]:
+    items: list[str] = []
+    for value in values or []:
+        items.extend(v.strip() for v in value.split(",") if v.strip())
+    return items
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
+    typer.echo(f"iamlint: error: {message}", err=True)
+    return typer.Exit(code)
+
+
+@app.command()
+def check(
+    paths: Annotated[Optional[list[str]], typer.Argument(help="Files and directories (default: .)")] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text|json|sarif|github|gitlab")] = "text",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
+    fail_on: Annotated[Optional[str], typer.Option("--fail-on", "--severity", help="error|warning|info")] = None,
+    select: Annotated[Optional[list[str]], typer.Option("--select", help="Rule IDs or families, e.g. I,E001")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Rule IDs or families to skip")] = None,
+    cluster: Annotated[Optional[list[str]], typer.Option("--cluster", help="Cluster the manifests run in")] = None,
+    default_namespace: Annotated[Optional[str], typer.Option("--default-namespace", help="Namespace for manifests without one")] = None,
+    baseline: Annotated[Optional[str], typer.Option("--baseline", help="Hide findings recorded in FILE")] = None,
+    write_baseline: Annotated[Optional[str], typer.Option("--write-baseline", help="Record current findings to FILE")] = None,
+    config_file: Annotated[Optional[Path], typer.Option("--config", help="Config file (.iamlint.yaml or pyproject.toml)")] = None,
+    changed_only: Annotated[bool, typer.Option("--changed-only", help="Build the model from the whole repository, report only on the named files (pre-commit)")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only findings, no summary")] = False,
+    no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar")] = False,
+    aws: Annotated[bool, typer.Option("--aws", help="Resolve missing references from the live account")] = False,
+) -> None:
+    """Lint files and directories."""
+    if aws:
+        raise _fail("--aws is not yet available in this version (live mode)")
+    if output_format not in FORMATS:
+        raise _fail(f"unknown format {output_format!r} (use {', '.join(FORMATS)})")
+    from iamlint.api import LintOptions, NoInputError, lint
+    from iamlint.config import ConfigError, load_config
+    from iamlint.finding import Severity
+
+    try:
+        config = load_config(Path.cwd(), config_file)
+        _apply_options(config, fail_on, select, ignore, default_namespace, cluster)
+    except (ConfigError, ValueError) as error:
+        raise _fail(str(error)) from None
+    targets = list(paths or ["."])
+    options = LintOptions(baseline=baseline)
+    if changed_only:
+        options.only_files = {_display(p) for p in targets}
+        targets = ["."]
+    try:
+        result = lint(targets, config, options)
+    except NoInputError as error:
+        raise _fail(str(error), EXIT_NO_INPUT) from None
+    except ConfigError as error:
+        raise _fail(str(error)) from None
+    if write_baseline:
+        from iamlint.baseline import write_baseline as write
+
+        write(write_baseline, result.findings)
+        typer.echo(f"iamlint: wrote {len(result.findings)} findings to {write_baseline}", err=True)
+        raise typer.Exit(EXIT_OK)
+    _emit(result, output_format, output, quiet)
+    worst = result.max_severity()
+    failed = worst is not None and worst >= config.fail_on
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+
+
+def _display(path: str) -> str:
+    text = path.replace(os.sep, "/")
+    while text.startswith("./"):
+        text = text[2:]
+    return text
+
+
+def _apply_options(config, fail_on, select, ignore, default_namespace, clusters) -> None:  # type: ignore[no-untyped-def]
+    from iamlint.config import ClusterFact
+    from iamlint.finding import Severity
+
+    if fail_on:
+        config.fail_on = Severity.parse(fail_on)
+    if select:
+        config.select = _split(select)
+    if ignore:
+        config.ignore = config.ignore + _split(ignore)
+    if default_namespace:
+        config.default_namespace = default_namespace
+    for name in _split(clusters):
+        if not any(c.name == name for c in config.clusters):
+            config.clusters.append(ClusterFact(name=name))
+
+
+def _emit(result, output_format: str, output: Path | None, quiet: bool) -> None:  # type: ignore[no-untyped-def]
+    from iamlint.report import render
+
+    to_terminal = output is None and sys.stdout.isatty()
+    color = to_terminal and not os.environ.get("NO_COLOR")
+    text = render(result, output_format, color=color, quiet=quiet)
+    if output is not None:
+        output.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    for notice in result.notices:
+        typer.echo(f"iamlint: {notice}", err=True)
+
+
+@app.command("rules")
+def list_rules() -> None:
+    """List every rule: ID, severity, family, name."""
+    from iamlint.rules import load_rules
+    from iamlint.rules.registry import FAMILIES
+
+    rows = [(r.id, r.severity.label, FAMILIES.get(r.family, r.family), r.name, r.summary) for r in load_rules().sorted()]
+    for rule_id, severity, family, name, summary in rows:
+        typer.echo(f"{rule_id:<6} {severity:<8} {name:<40} {summary}")
+    typer.echo(f"{len(rows)} rules")
+
+
+@app.command()
+def explain(rule_id: Annotated[str, typer.Argument(help="Rule ID, e.g. I001")]) -> None:
+    """Print one rule's documentation."""
+    from iamlint.rules import load_rules
+
+    rule = load_rules().get(rule_id)
+    if rule is None:
+        raise _fail(f"unknown rule {rule_id!r} (see 'iamlint rules')")
+    tags = f" [{', '.join(sorted(rule.tags))}]" if rule.tags else ""
+    typer.echo(f"{rule.id} {rule.name} ({rule.severity.label}){tags}\n{rule.summary}\n")
+    typer.echo(rule.doc)
+
+
+@app.command()
+def scan(
+    aws: Annotated[bool, typer.Option("--aws")] = False,
+    profile: Annotated[Optional[str], typer.Option("--profile")] = None,
+    region: Annotated[Optional[list[str]], typer.Option("--region")] = None,
+    cluster: Annotated[Optional[list[str]], typer.Option("--cluster")] = None,
+    kube_context: Annotated[Optional[str], typer.Option("--kube-context")] = None,
+) -> None:
+    """Lint a live AWS account and cluster (not yet available)."""
+    raise _fail("'scan' is not yet available in this version (live mode)")
+
+
+@app.command()
+def snapshot(
+    aws: Annotated[bool, typer.Option("--aws")] = False,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o")] = None,
+) -> None:
+    """Write a live account's state as files (not yet available)."""
+    raise _fail("'snapshot' is not yet available in this version (live mode)")
+
+
+def main() -> None:
+    try:
+        app(prog_name="iamlint")
+    except KeyboardInterrupt:
+        sys.stderr.write("iamlint: interrupted\n")
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""Findings: what a rule reports, with resolved locations."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+
+class Severity(IntEnum):
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (use error, warning or info)") from None
+
+
+@dataclass(frozen=True)
+class Location:
+    """A resolved place: a file (or live ARN) with 1-based line/column, or no line."""
+
+    file: str
+    line: int | None = None
+    column: int | None = None
+    end_line: int | None = None
+    end_column: int | None = None
+
+    def sort_key(self) -> tuple[str, int, int]:
+        return (self.file, self.line or 0, self.column or 0)
+
+
+@dataclass(frozen=True)
+class Related:
+    location: Location
+    message: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A mechanical fix: replace the text of `location` with `replacement`."""
+
+    description: str
+    location: Location
+    replacement: str
+
+
+@dataclass
+class Finding:
+    rule: str
+    severity: Severity
+    message: str
+    location: Location
+    resource: str = ""
+    related: list[Related] = field(default_factory=list)
+    fixes: list[Fix] = field(default_factory=list)
+    # Extra identity for the fingerprint when one resource yields several findings
+    # of one rule (e.g. the statement index); never shown to users.
+    discriminator: str = ""
+
+    @property
+    def fingerprint(self) -> str:
+        """Stable across runs and line shifts: rule + resource + file + discriminator.
+
+        Line numbers are left out on purpose so that editing unrelated lines above a
+        baselined finding does not resurrect it.
+        """
+        basis = "\x1f".join(
+            (self.rule, self.resource, self.location.file, self.discriminator, self.message)
+        )
+        return hashlib.sha256(basis.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (*self.location.sort_key(), self.rule, self.message)

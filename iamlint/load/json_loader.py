@@ -1,0 +1,140 @@
+"""JSON loading: `json.loads` for the data, a lazy scanner for positions.
+
+The data comes from the standard library's C parser (the fastest thing available);
+positions are computed by a single pass over the text only the first time a finding in
+this document asks for one. Duplicate keys resolve as `json.loads` does: the last wins.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from typing import Any
+
+from iamlint.load.document import Document, Path, SourceFile, Span
+from iamlint.load.errors import ParseError
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null|NaN|-?Infinity")
+_WS = re.compile(r"[ \t\r\n]*")
+
+
+def load_json(source: SourceFile, max_depth: int = 200) -> list[Document]:
+    try:
+        data = json.loads(source.text)
+    except json.JSONDecodeError as exc:
+        raise ParseError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
+    except RecursionError:
+        raise ParseError(f"JSON nested deeper than Python can parse (limit {max_depth})") from None
+    if _depth_exceeds(data, max_depth):
+        raise ParseError(f"JSON nested deeper than {max_depth} levels")
+    index = _LazyJsonIndex(source.text)
+    return [Document(source, data, "json", index.span)]
+
+
+def _depth_exceeds(data: Any, limit: int) -> bool:
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values() if isinstance(v, (dict, list)))
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node if isinstance(v, (dict, list)))
+    return False
+
+
+class _LazyJsonIndex:
+    """Maps a path to the text span of its value (and of its key), built on first use."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._values: dict[Path, tuple[int, int]] | None = None
+        self._keys: dict[Path, tuple[int, int]] = {}
+        self._line_starts: list[int] = []
+
+    def span(self, path: Path, key: bool) -> Span | None:
+        if self._values is None:
+            self._build()
+        assert self._values is not None
+        offsets = self._keys.get(path) if key else self._values.get(path)
+        if offsets is None:
+            return None
+        start, end = offsets
+        return (*self._line_col(start), *self._line_col(end))
+
+    def _line_col(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self._line_starts, offset) - 1
+        return line + 1, offset - self._line_starts[line] + 1
+
+    def _build(self) -> None:
+        text = self._text
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self._values = {}
+        try:
+            _scan(text, self._values, self._keys)
+        except (IndexError, ValueError):
+            pass  # positions stay partial; data came from json.loads and is valid
+
+
+def _scan(text: str, values: dict[Path, tuple[int, int]], keys: dict[Path, tuple[int, int]]) -> None:
+    """Iterative walk of valid JSON text recording value and key spans by path."""
+    pos = _WS.match(text, 0).end()  # type: ignore[union-attr]
+    # stack frames: [path, kind ('{' or '['), start offset, next array index]
+    stack: list[list[Any]] = []
+    pending_path: Path = ()
+    while pos < len(text):
+        ch = text[pos]
+        if ch in "{[":
+            stack.append([pending_path, ch, pos, 0])
+            pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+            if text[pos] in "}]":
+                continue
+            pending_path = _next_member(text, pos, stack, keys)
+            pos = _after_key(text, pos, stack)
+            continue
+        if ch in "}]":
+            path, _kind, start, _ = stack.pop()
+            values[path] = (start, pos + 1)
+            pos += 1
+        else:
+            match = _STRING.match(text, pos) if ch == '"' else _SCALAR.match(text, pos)
+            if match is None:
+                raise ValueError(f"unexpected character at {pos}")
+            values[pending_path] = (pos, match.end())
+            pos = match.end()
+        if not stack:
+            return
+        pos = _WS.match(text, pos).end()  # type: ignore[union-attr]
+        if text[pos] == ",":
+            pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+            stack[-1][3] += 1
+            pending_path = _next_member(text, pos, stack, keys)
+            pos = _after_key(text, pos, stack)
+
+
+def _next_member(
+    text: str, pos: int, stack: list[list[Any]], keys: dict[Path, tuple[int, int]]
+) -> Path:
+    frame = stack[-1]
+    if frame[1] == "[":
+        return (*frame[0], frame[3])
+    match = _STRING.match(text, pos)
+    if match is None:
+        raise ValueError(f"expected a key at {pos}")
+    name = json.loads(match.group())
+    path = (*frame[0], name)
+    keys[path] = (pos, match.end())
+    return path  # type: ignore[no-any-return]
+
+
+def _after_key(text: str, pos: int, stack: list[list[Any]]) -> int:
+    if stack[-1][1] == "[":
+        return pos
+    end = _STRING.match(text, pos).end()  # type: ignore[union-attr]
+    pos = _WS.match(text, end).end()  # type: ignore[union-attr]
+    if text[pos] != ":":
+        raise ValueError(f"expected ':' at {pos}")
+    return _WS.match(text, pos + 1).end()  # type: ignore[union-attr]

@@ -1,0 +1,287 @@
+"""YAML loading: compose with the C loader (keeps marks), construct plain data ourselves.
+
+Only the safe subset is ever constructed: no Python object tags, no custom classes.
+Custom tags are kept as data: CloudFormation short forms become their long form
+(`!Ref X` -> `{"Ref": "X"}`), anything else becomes the untagged value.
+Aliases are shared, and their expanded size is bounded (billion-laughs -> ParseError).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from iamlint.load.document import Document, Path, SourceFile, Span
+from iamlint.load.errors import ParseError
+
+Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_constructor = yaml.constructor.SafeConstructor()
+
+_STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
+_SCALAR_CONSTRUCTORS = {
+    "tag:yaml.org,2002:int": _constructor.construct_yaml_int,
+    "tag:yaml.org,2002:float": _constructor.construct_yaml_float,
+    "tag:yaml.org,2002:bool": _constructor.construct_yaml_bool,
+}
+# CloudFormation short-form intrinsics -> long form key
+CFN_TAGS = {
+    "!Ref": "Ref",
+    "!Condition": "Condition",
+    **{
+        f"!{name}": f"Fn::{name}"
+        for name in (
+            "Base64 Cidr FindInMap GetAtt GetAZs ImportValue Join Select Split Sub Transform "
+            "And Equals If Not Or ToJsonString Length ForEach"
+        ).split()
+    },
+}
+_HELM_SOURCE = re.compile(r"^# Source: (.+?)\s*$", re.MULTILINE)
+# A flow collection this deep would overflow the C composer's stack; check before composing.
+MAX_DEPTH = 200
+
+
+class FlowKey(str):
+    """A mapping key that YAML parsed as a collection (e.g. unquoted `{{x}}`)."""
+
+
+def load_yaml(source: SourceFile, max_nodes: int | None = None) -> list[Document]:
+    text = source.text
+    _guard_depth(text)
+    budget = max_nodes if max_nodes is not None else 20 * len(text) + 10_000
+    try:
+        nodes = list(yaml.compose_all(text, Loader=Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise ParseError(f"invalid YAML: {exc.problem or exc.context}", line, col) from None
+    except yaml.YAMLError as exc:
+        raise ParseError(f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise ParseError(f"YAML nested deeper than {MAX_DEPTH} levels") from None
+    helm_sources = [(m.start(), m.group(1)) for m in _HELM_SOURCE.finditer(text)]
+    documents = []
+    for index, node in enumerate(nodes):
+        if node is None:
+            continue
+        builder = _Builder(budget)
+        data = builder.build(node, 0)
+        documents.append(
+            Document(
+                source,
+                data,
+                "yaml",
+                _NodeResolver(node).span,
+                index=index,
+                helm_source=_helm_source_for(node, helm_sources),
+            )
+        )
+    return documents
+
+
+def _guard_depth(text: str) -> None:
+    """Refuse nesting the C composer cannot survive (it recurses on the C stack)."""
+    bound = text.count("[") + text.count("{")
+    if bound <= MAX_DEPTH and len(text) < 64 * 1024:
+        return
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise ParseError(
+                        f"YAML nested deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return  # compose reports the syntax error with its position
+
+
+def _helm_source_for(node: yaml.Node, sources: list[tuple[int, str]]) -> str | None:
+    if not sources:
+        return None
+    start = node.start_mark.index
+    chosen = None
+    for offset, path in sources:
+        if offset <= start:
+            chosen = path
+        else:
+            break
+    return chosen
+
+
+class _Builder:
+    """Node tree -> plain data, sharing aliased nodes and bounding their expansion."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.memo: dict[int, Any] = {}
+        self.sizes: dict[int, int] = {}
+
+    def build(self, node: yaml.Node, depth: int) -> Any:
+        if self._size(node, depth) > self.budget:
+            mark = node.start_mark
+            raise ParseError(
+                f"YAML aliases expand to more than {self.budget} nodes (alias bomb?)",
+                mark.line + 1,
+                mark.column + 1,
+            )
+        return self._construct(node, depth)
+
+    def _size(self, node: yaml.Node, depth: int) -> int:
+        if depth > MAX_DEPTH:
+            mark = node.start_mark
+            raise ParseError(f"YAML nested deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
+        key = id(node)
+        cached = self.sizes.get(key)
+        if cached is not None:
+            return cached
+        if isinstance(node, yaml.ScalarNode):
+            size = 1
+        elif isinstance(node, yaml.SequenceNode):
+            size = 1 + sum(self._size(child, depth + 1) for child in node.value)
+        else:
+            size = 1 + sum(
+                self._size(k, depth + 1) + self._size(v, depth + 1) for k, v in node.value
+            )
+        self.sizes[key] = size
+        if size > self.budget:
+            mark = node.start_mark
+            raise ParseError(
+                f"YAML aliases expand to more than {self.budget} nodes (alias bomb?)",
+                mark.line + 1,
+                mark.column + 1,
+            )
+        return size
+
+    def _construct(self, node: yaml.Node, depth: int) -> Any:
+        key = id(node)
+        if key in self.memo:
+            return self.memo[key]
+        value = self._construct_new(node, depth)
+        self.memo[key] = value
+        return value
+
+    def _construct_new(self, node: yaml.Node, depth: int) -> Any:
+        cfn = CFN_TAGS.get(node.tag)
+        if cfn is not None:
+            inner = self._untagged(node, depth)
+            if cfn == "Fn::GetAtt" and isinstance(inner, str):
+                inner = inner.split(".", 1)
+            return {cfn: inner}
+        return self._untagged(node, depth)
+
+    def _untagged(self, node: yaml.Node, depth: int) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return scalar_value(node)
+        if isinstance(node, yaml.SequenceNode):
+            return [self._construct(child, depth + 1) for child in node.value]
+        return self._mapping(node, depth)
+
+    def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        merged: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merged.update(self._merge_sources(value_node, depth))
+                continue
+            result[self._key(key_node, depth)] = self._construct(value_node, depth + 1)
+        if merged:
+            return {**merged, **result}
+        return result
+
+    def _merge_sources(self, node: yaml.Node, depth: int) -> dict[Any, Any]:
+        value = self._construct(node, depth + 1)
+        if isinstance(value, dict):
+            return value
+        combined: dict[Any, Any] = {}
+        if isinstance(value, list):
+            for item in reversed(value):
+                if isinstance(item, dict):
+                    combined.update(item)
+        return combined
+
+    def _key(self, node: yaml.Node, depth: int) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            value = scalar_value(node)
+            return value if _hashable(value) else FlowKey(str(value))
+        return FlowKey(_flow_text(node))
+
+
+def _hashable(value: Any) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def _flow_text(node: yaml.Node) -> str:
+    """A readable text for a collection used as a key, e.g. `{EC2PrivateDNSName}`."""
+    if isinstance(node, yaml.ScalarNode):
+        return str(node.value)
+    if isinstance(node, yaml.SequenceNode):
+        return "[" + ", ".join(_flow_text(c) for c in node.value) + "]"
+    return "{" + ", ".join(_flow_text(k) for k, _ in node.value) + "}"
+
+
+def scalar_value(node: yaml.ScalarNode) -> Any:
+    tag = node.tag
+    if tag == _STR:
+        return node.value
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    construct = _SCALAR_CONSTRUCTORS.get(tag)
+    if construct is not None:
+        try:
+            return construct(node)
+        except (ValueError, yaml.YAMLError):
+            return node.value
+    return node.value  # timestamps, binary, unknown tags: keep the text
+
+
+class _NodeResolver:
+    def __init__(self, root: yaml.Node) -> None:
+        self.root = root
+
+    def span(self, path: Path, key: bool) -> Span | None:
+        node: yaml.Node = self.root
+        key_node: yaml.Node | None = None
+        for part in path:
+            found = _child(node, part)
+            if found is None:
+                return None
+            key_node, node = found
+        target = key_node if key and key_node is not None else node
+        start, end = target.start_mark, target.end_mark
+        return (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def _child(node: yaml.Node, part: Any) -> tuple[yaml.Node | None, yaml.Node] | None:
+    if isinstance(node, yaml.SequenceNode):
+        if isinstance(part, int) and 0 <= part < len(node.value):
+            return None, node.value[part]
+        return None
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    found = None
+    for key_node, value_node in node.value:
+        if key_node.tag == _MERGE:
+            continue
+        if isinstance(key_node, yaml.ScalarNode):
+            if scalar_value(key_node) == part:
+                found = (key_node, value_node)  # the last duplicate wins, as in the data
+        elif _flow_text(key_node) == part:
+            found = (key_node, value_node)
+    if found is None:
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                merged = _child(value_node, part)
+                if merged is not None:
+                    return merged
+    return found

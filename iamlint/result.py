@@ -1,0 +1,23 @@
+"""What a run produces: findings after suppression plus counts for the summary."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from iamlint.finding import Finding, Severity
+from iamlint.load.document import SourceFile
+
+
+@dataclass
+class Result:
+    findings: list[Finding] = field(default_factory=list)  # kept, sorted
+    suppressed: list[Finding] = field(default_factory=list)
+    files: int = 0
+    sources: dict[str, SourceFile] = field(default_factory=dict)  # by display path
+    notices: list[str] = field(default_factory=list)  # one-line notes for stderr
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def max_severity(self) -> Severity | None:
+        return max((f.severity for f in self.findings), default=None)

@@ -1,0 +1,32 @@
+"""X002 unrecognised-input: a file named on the command line is none of the supported kinds.
+
+## What it does
+Reports a file you named explicitly that parsed but holds nothing iamlint understands:
+no IAM policy document, no AWS CLI output shape, no Kubernetes object, no Terraform plan,
+no CloudFormation template. Files found by walking a directory are skipped silently.
+
+## Why it matters
+When you point iamlint at a file, you expect it to be checked. A silent pass on a file
+that was never understood hides mistakes such as a policy wrapped in an unexpected
+envelope.
+
+## Example
+`iamlint check settings.json` where `settings.json` is `{"theme": "dark"}`.
+
+## Fix
+Check that the file is one of the supported inputs (see the README), or stop naming it.
+
+## References
+- ../shared/spec/interface.md, "Inputs it recognises"
+"""
+
+from iamlint.rules.registry import declare
+
+declare(
+    "X002",
+    "unrecognised-input",
+    "info",
+    "File recognised as none of the supported kinds (only when named explicitly).",
+    doc=__doc__ or "",
+    module=__name__,
+)
