@@ -87,6 +87,8 @@ def _read_into(
         source.text = _read_text(candidate.path, config.max_file_bytes)
         documents = load_text(source)
     except ParseError as error:
+        if _is_unrendered_template(source.text):
+            return [_template_finding(candidate, error)]
         return [parse_finding(candidate.display, error)]
     recognised = False
     for document in documents:
@@ -103,6 +105,25 @@ def _read_into(
             )
         ]
     return []
+
+
+def _is_unrendered_template(text: str) -> bool:
+    return "{{" in text and "}}" in text
+
+
+def _template_finding(candidate: Candidate, error: ParseError) -> Finding:
+    """Helm/gomplate sources do not parse until rendered: lint the rendered output."""
+    hint = "looks like an unrendered template ({{ ... }}); lint the rendered output instead"
+    if candidate.explicit:
+        return parse_finding(candidate.display, ParseError(f"{error.message}; {hint}", error.line, error.column))
+    line = error.line or 1
+    return Finding(
+        "X002",
+        Severity.INFO,
+        f"skipped: {hint} (e.g. `helm template --output-dir`)",
+        Location(candidate.display, line, error.column or 1, line, error.column or 1),
+        resource=candidate.display,
+    )
 
 
 def _read_text(path: str, limit: int) -> str:

@@ -100,6 +100,7 @@ class Cluster:
     issuer: str = ""  # host/path without https://
     authentication_mode: str = ""  # CONFIG_MAP | API_AND_CONFIG_MAP | API
     role_arn: str = ""
+    origin: str = "file"  # file | cli | config | terraform | cloudformation | live
 
 
 @dataclass
@@ -267,6 +268,17 @@ class Unresolved:
 
 
 @dataclass
+class RoleUse:
+    """One place in the inputs that makes a role do something (the edge rules check)."""
+
+    usage: str  # NODE_ROLE | FARGATE_ROLE | ECS_TASK_ROLE | ECS_EXECUTION_ROLE | IRSA_ROLE | ...
+    role_arn: str  # as written (stripped)
+    pointer: Pointer  # where the reference is written
+    owner: Any  # the ServiceAccount / NodeGroup / TaskDefinition / ... that refers
+    role: Role | None = None  # resolved in the inputs, else None
+
+
+@dataclass
 class Model:
     documents: list[Document] = field(default_factory=list)
     policies: list[Policy] = field(default_factory=list)
@@ -287,6 +299,7 @@ class Model:
     ecs_services: list[EcsService] = field(default_factory=list)
     vpc_endpoints: list[VpcEndpoint] = field(default_factory=list)
     unresolved: list[Unresolved] = field(default_factory=list)
+    role_uses: list[RoleUse] = field(default_factory=list)  # filled by iamlint.link
     # `aws iam get-role-policy` output: (role name, policy), attached to roles by name
     loose_role_policies: list[tuple[str, Policy]] = field(default_factory=list)
     # findings produced while extracting (X003 embedded parse errors, ...)
@@ -312,6 +325,25 @@ class Model:
 
     def roles_by_name(self, name: str) -> list[Role]:
         return self.index("roles_by_name").get(name.lower(), [])
+
+    def resolve_role(self, arn_or_name: str) -> Role | None:
+        """The role an ARN (or bare name) refers to, if the inputs define it.
+
+        By ARN first; then by name when the candidate role's ARN (account) is unknown,
+        as for IaC roles whose account is only known at deploy time.
+        """
+        text = arn_or_name.strip()
+        exact = self.roles_by_arn(text)
+        if exact:
+            return exact[-1]
+        name = text.rsplit("/", 1)[-1] if text.startswith("arn:") else text
+        if text.startswith("arn:") and ":role/" not in text:
+            return None
+        account = text.split(":")[4] if text.startswith("arn:") and text.count(":") >= 5 else ""
+        for role in reversed(self.roles_by_name(name)):
+            if not role.arn or not account or role.account in ("", account):
+                return role
+        return None
 
     def service_accounts_in(self, namespace: str) -> list[ServiceAccount]:
         return self.index("sa_by_namespace").get(namespace, [])

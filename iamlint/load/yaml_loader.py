@@ -68,6 +68,8 @@ def load_yaml(source: SourceFile, max_nodes: int | None = None) -> list[Document
             continue
         builder = _Builder(budget)
         data = builder.build(node, 0)
+        if data is None:
+            continue  # an empty document (`---` alone)
         documents.append(
             Document(
                 source,

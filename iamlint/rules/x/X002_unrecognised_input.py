@@ -3,12 +3,16 @@
 ## What it does
 Reports a file you named explicitly that parsed but holds nothing iamlint understands:
 no IAM policy document, no AWS CLI output shape, no Kubernetes object, no Terraform plan,
-no CloudFormation template. Files found by walking a directory are skipped silently.
+no CloudFormation template.
 
 ## Why it matters
 When you point iamlint at a file, you expect it to be checked. A silent pass on a file
 that was never understood hides mistakes such as a policy wrapped in an unexpected
 envelope.
+
+Files found by walking a directory are skipped silently, with one exception: a file that
+does not parse because it is an unrendered template (Helm chart sources, gomplate
+`{{ ... }}`) gets this note instead of an X001 error, so that you know it was not checked.
 
 ## Example
 `iamlint check settings.json` where `settings.json` is `{"theme": "dark"}`.
