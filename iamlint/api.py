@@ -202,7 +202,10 @@ def _finish(analysis: Analysis, config: Config, options: LintOptions) -> Result:
 
     baseline = load_baseline(options.baseline) if options.baseline else None
     known = set(_registry().rules)
-    outcome = apply_suppressions(analysis.findings, analysis.sources, config, baseline, known)
+    sources = analysis.sources
+    if options.only_files is not None:  # unused comments elsewhere are not this run's business
+        sources = {path: s for path, s in sources.items() if path in options.only_files}
+    outcome = apply_suppressions(analysis.findings, sources, config, baseline, known)
     kept = outcome.kept + [f for f in outcome.unused if _selected("X007", config)]
     kept.sort(key=Finding.sort_key)
     return Result(

@@ -55,13 +55,15 @@ class Baseline:
 def write_baseline(path: str | Path, findings: Iterable[Finding]) -> int:
     """Write the baseline of `findings` (atomically); returns the number of entries."""
     from iamlint import report
+    from iamlint.report import common as report_common
 
     entries = sorted(
         (_entry_json(f) for f in findings if f.rule not in UNBASELINABLE),
         key=lambda e: (e["fingerprint"], e["rule"], e["file"], e["resource"], e["message"]),
     )
     document = {"version": BASELINE_VERSION, "tool": report.tool_info(), "entries": entries}
-    text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    # one entry per line: baseline changes review as clean diffs
+    text = report_common.dump_json(document, one_line_items=("entries",))
     _write_atomically(Path(path), text)
     return len(entries)
 

@@ -97,7 +97,8 @@ def check(
     except (ConfigError, ValueError) as error:
         raise _fail(str(error)) from None
     targets = list(paths or ["."])
-    options = LintOptions(baseline=baseline)
+    # a new baseline records everything, including what an old baseline hides
+    options = LintOptions(baseline=None if write_baseline else baseline)
     if changed_only:
         options.only_files = {_display(p) for p in targets}
         targets = ["."]
@@ -110,8 +111,8 @@ def check(
     if write_baseline:
         from iamlint.baseline import write_baseline as write
 
-        write(write_baseline, result.findings)
-        typer.echo(f"iamlint: wrote {len(result.findings)} findings to {write_baseline}", err=True)
+        count = write(write_baseline, result.findings)
+        typer.echo(f"iamlint: wrote {count} findings to {write_baseline}", err=True)
         raise typer.Exit(EXIT_OK)
     _emit(result, output_format, output, quiet)
     worst = result.max_severity()

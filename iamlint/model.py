@@ -165,6 +165,8 @@ class AwsAuth:
     sections: dict[str, Pointer] = field(default_factory=dict)  # data key -> its value
     embedded: dict[str, Document | None] = field(default_factory=dict)  # parsed section
     parse_errors: dict[str, Any] = field(default_factory=dict)  # section -> ParseError
+    # section -> the parser's error position inside the section text (maps to the outer file)
+    parse_error_pointers: dict[str, Pointer] = field(default_factory=dict)
     cluster: str = ""
 
 
@@ -195,6 +197,14 @@ class Container:
     image: str
     pointer: Pointer  # the container mapping
     image_pointer: Pointer | None = None
+    # ECS container definitions only (other sources leave the defaults)
+    log_driver: str = ""  # logConfiguration.logDriver
+    log_driver_pointer: Pointer | None = None
+    # what the ECS agent fetches with the task execution role on every launch type:
+    # (what, where) for secrets, log secretOptions, repositoryCredentials, environmentFiles
+    execution_role_uses: list[tuple[str, Pointer]] = field(default_factory=list)
+    init_process_enabled: bool = False  # linuxParameters.initProcessEnabled is true
+    linux_parameters_pointer: Pointer | None = None
 
 
 @dataclass
@@ -239,14 +249,23 @@ class TaskDefinition:
     containers: list[Container] = field(default_factory=list)
     enable_execute_command: bool = False
     exec_pointer: Pointer | None = None
+    arn: str = ""  # taskDefinitionArn (describe-task-definition output)
+    revision: str = ""
+    # requiresCompatibilities as written (upper case); empty means the EC2 default
+    requires_compatibilities: list[str] = field(default_factory=list)
 
 
 @dataclass
 class EcsService:
+    """An ECS service, or a run-task / describe-tasks entry: what starts tasks."""
+
     name: str
     pointer: Pointer
-    task_definition: str = ""
+    task_definition: str = ""  # family, family:revision or task definition ARN
     enable_execute_command: bool = False
+    kind: str = "service"  # service | run-task | task
+    exec_pointer: Pointer | None = None  # the enableExecuteCommand value
+    task_definition_pointer: Pointer | None = None
 
 
 @dataclass

@@ -322,6 +322,8 @@ def _task_definition(pointer: Pointer, model: Model) -> None:
     if "taskDefinition" in data and isinstance(data["taskDefinition"], dict):
         pointer = pointer.child("taskDefinition")
         data = pointer.value
+    arn = text_of(data.get("taskDefinitionArn"))
+    revision = data.get("revision")
     model.task_definitions.append(
         TaskDefinition(
             family=text_of(data.get("family")),
@@ -329,6 +331,9 @@ def _task_definition(pointer: Pointer, model: Model) -> None:
             task_role_arn=text_of(data.get("taskRoleArn")),
             execution_role_arn=text_of(data.get("executionRoleArn")),
             containers=ecs_containers(pointer.child("containerDefinitions")),
+            arn=arn,
+            revision=str(revision) if isinstance(revision, int) else arn.rpartition(":")[2],
+            requires_compatibilities=_upper_strings(data.get("requiresCompatibilities")),
         )
     )
 
@@ -336,14 +341,67 @@ def _task_definition(pointer: Pointer, model: Model) -> None:
 def _services(pointer: Pointer, model: Model) -> None:
     for index, item in enumerate(_list(pointer.value.get("services"))):
         if isinstance(item, dict):
-            model.ecs_services.append(
-                EcsService(
-                    name=text_of(item.get("serviceName")),
-                    pointer=pointer.child("services", index),
-                    task_definition=text_of(item.get("taskDefinition")),
-                    enable_execute_command=item.get("enableExecuteCommand") is True,
-                )
-            )
+            _task_starter(pointer.child("services", index), model, "service")
+
+
+def _service(pointer: Pointer, model: Model) -> None:
+    """create-service / update-service output: `{"service": {...}}`."""
+    _task_starter(pointer.child("service"), model, "service")
+
+
+def _tasks(pointer: Pointer, model: Model) -> None:
+    """describe-tasks / run-task output: running tasks and their ECS Exec setting."""
+    for index, item in enumerate(_list(pointer.value.get("tasks"))):
+        if isinstance(item, dict) and "taskDefinitionArn" in item:
+            _task_starter(pointer.child("tasks", index), model, "task")
+
+
+def _task_request(pointer: Pointer, model: Model) -> None:
+    """create-service / update-service / run-task input (`--cli-input-json`)."""
+    data = pointer.value
+    is_service = "serviceName" in data or isinstance(data.get("service"), str)
+    _task_starter(pointer, model, "service" if is_service else "run-task")
+
+
+def _task_starter(pointer: Pointer, model: Model, kind: str) -> None:
+    data = pointer.value
+    definition_key = "taskDefinition" if "taskDefinition" in data else "taskDefinitionArn"
+    exec_enabled = data.get("enableExecuteCommand")
+    has_definition = definition_key in data
+    model.ecs_services.append(
+        EcsService(
+            name=text_of(data.get("serviceName")) or text_of(data.get("service")),
+            pointer=pointer,
+            task_definition=text_of(data.get(definition_key)),
+            enable_execute_command=exec_enabled is True,
+            kind=kind,
+            exec_pointer=None if exec_enabled is None else pointer.child("enableExecuteCommand"),
+            task_definition_pointer=pointer.child(definition_key) if has_definition else None,
+        )
+    )
+
+
+_TASK_REQUEST_KEYS = (
+    "cluster",
+    "serviceName",
+    "service",
+    "launchType",
+    "enableExecuteCommand",
+    "count",
+    "desiredCount",
+    "networkConfiguration",
+    "overrides",
+    "capacityProviderStrategy",
+)
+
+
+def _is_task_request(data: dict[str, Any]) -> bool:
+    names_definition = isinstance(data.get("taskDefinition"), str)
+    return names_definition and any(k in data for k in _TASK_REQUEST_KEYS)
+
+
+def _upper_strings(value: Any) -> list[str]:
+    return [item.strip().upper() for item in _list(value) if isinstance(item, str)]
 
 
 # --- helpers ---------------------------------------------------------------------
@@ -387,4 +445,7 @@ _SHAPES: list[tuple[Callable[[dict[str, Any]], bool], Recogniser]] = [
     (_has_dict("taskDefinition"), _task_definition),
     (_has("family", "containerDefinitions"), _task_definition),
     (lambda d: isinstance(d.get("services"), list), _services),
+    (_has_dict("service"), _service),
+    (lambda d: isinstance(d.get("tasks"), list), _tasks),
+    (_is_task_request, _task_request),
 ]

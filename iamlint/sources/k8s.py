@@ -188,11 +188,29 @@ def _aws_auth_section(aws_auth: AwsAuth, key: str, section: Pointer) -> None:
     except ParseError as error:
         aws_auth.embedded[key] = None
         aws_auth.parse_errors[key] = error
+        aws_auth.parse_error_pointers[key] = _error_pointer(value, section, error)
         return
     doc = docs[0] if docs else None
     aws_auth.embedded[key] = doc
     if doc is not None and isinstance(doc.data, list):
         aws_auth.mappings.extend(_mappings(key, doc))
+
+
+def _error_pointer(text: str, section: Pointer, error: ParseError) -> Pointer:
+    """The parser's position inside the section text, resolving to the outer file."""
+    from iamlint.load import _embedding_for
+    from iamlint.load.document import SourceFile
+
+    line, column = error.line, error.column
+
+    def resolve(path: tuple[object, ...], key: bool) -> tuple[int, int, int, int] | None:
+        if path or line is None:
+            return None
+        return (line, column or 1, line, column or 1)
+
+    doc = Document(SourceFile(section.file, text), None, "yaml", resolve)
+    doc.embedding = _embedding_for(section)
+    return doc.root()
 
 
 def _mappings(section: str, doc: Document) -> list[AwsAuthMapping]:

@@ -1,0 +1,240 @@
+"""What the E rules share: which policies are ECR policies, and their principals.
+
+Not a rule module: registers nothing and imports only the model.
+
+A policy is an ECR policy when it came from an ECR source (`get-repository-policy`,
+`get-registry-policy`, IaC repository resources) or when it is a bare resource policy
+(statements with a `Principal`) that lists `ecr:` actions: such a document can only be a
+repository policy, or a registry policy when every `ecr:` action it names is one of the
+registry-level replication / pull-through-cache actions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from iamlint.load.document import Pointer
+from iamlint.model import ECR_REGISTRY, ECR_REPOSITORY, RESOURCE, Model, Policy
+
+REPOSITORY = "repository"
+REGISTRY = "registry"
+
+# Actions a registry permissions policy grants (cross-account replication, pull through cache).
+REGISTRY_ACTIONS = frozenset(
+    {"ecr:replicateimage", "ecr:createrepository", "ecr:batchimportupstreamimage"}
+)
+
+
+@dataclass
+class EcrPolicy:
+    policy: Policy
+    scope: str  # REPOSITORY | REGISTRY
+    account: str = ""  # the registry's account, when the inputs say it
+    repository: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.policy.label
+
+    @property
+    def scope_label(self) -> str:
+        return f"{self.scope} policy"
+
+
+@dataclass
+class Statement:
+    data: dict[str, Any]
+    pointer: Pointer
+
+    @property
+    def allows(self) -> bool:
+        return self.data.get("Effect") == "Allow"
+
+
+@dataclass
+class Principal:
+    type: str  # AWS | Service | Federated | CanonicalUser | * (the bare "*" form)
+    value: str
+    pointer: Pointer
+
+
+def ecr_policies(model: Model) -> Iterator[EcrPolicy]:
+    """Repository and registry policies of the inputs, with the registry account if known."""
+    repositories = {id(r.policy): r for r in model.repositories if r.policy is not None}
+    for policy in model.policies:
+        scope = _scope(policy)
+        if scope is None:
+            continue
+        repository = repositories.get(id(policy))
+        account = repository.account if repository and is_account_id(repository.account) else ""
+        name = repository.name if repository else ""
+        yield EcrPolicy(policy, scope, account or _resource_account(policy), name)
+
+
+def _scope(policy: Policy) -> str | None:
+    if policy.kind == ECR_REPOSITORY:
+        return REPOSITORY
+    if policy.kind == ECR_REGISTRY:
+        return REGISTRY
+    if policy.kind != RESOURCE:
+        return None
+    actions = {a.lower() for s in statements(policy) for a in _strings(_actions(s.data))}
+    ecr_actions = {a for a in actions if a.startswith("ecr:")}
+    if not ecr_actions:
+        return None
+    return REGISTRY if ecr_actions <= REGISTRY_ACTIONS else REPOSITORY
+
+
+def statements(policy: Policy) -> Iterator[Statement]:
+    document = policy.document
+    if not isinstance(document, dict):
+        return
+    raw = document.get("Statement")
+    if isinstance(raw, dict):
+        yield Statement(raw, policy.pointer.child("Statement"))
+    elif isinstance(raw, list):
+        for index, item in enumerate(raw):
+            if isinstance(item, dict):
+                yield Statement(item, policy.pointer.child("Statement", index))
+
+
+def principals(statement: Statement) -> Iterator[Principal]:
+    """Every principal value of `Principal` (not `NotPrincipal`), with its pointer."""
+    value = statement.data.get("Principal")
+    pointer = statement.pointer.child("Principal")
+    if isinstance(value, str):
+        yield Principal("*" if value.strip() == "*" else "AWS", value.strip(), pointer)
+        return
+    if not isinstance(value, dict):
+        return
+    for kind, entries in value.items():
+        if isinstance(entries, str):
+            yield Principal(str(kind), entries.strip(), pointer.child(kind))
+        elif isinstance(entries, list):
+            for index, entry in enumerate(entries):
+                if isinstance(entry, str):
+                    yield Principal(str(kind), entry.strip(), pointer.child(kind, index))
+
+
+def is_everyone(principal: Principal) -> bool:
+    return principal.type in ("*", "AWS") and principal.value == "*"
+
+
+def actions(statement: Statement) -> list[tuple[str, Pointer]]:
+    """`Action` entries (strings) with their pointers; `NotAction` is not included."""
+    value = statement.data.get("Action")
+    pointer = statement.pointer.child("Action")
+    if isinstance(value, str):
+        return [(value.strip(), pointer)]
+    if isinstance(value, list):
+        return [(a.strip(), pointer.child(i)) for i, a in enumerate(value) if isinstance(a, str)]
+    return []
+
+
+def principal_account(value: str) -> str:
+    """The 12-digit account of a principal (`123456789012` or an ARN); '' when unknown."""
+    text = value.strip()
+    parts = text.split(":", 5)
+    account = parts[4] if len(parts) == 6 and parts[0] == "arn" else text
+    return account if is_account_id(account) else ""
+
+
+def is_account_id(text: str) -> bool:
+    return len(text) == 12 and text.isdigit()
+
+
+def _actions(statement: dict[str, Any]) -> Any:
+    return statement.get("Action", statement.get("NotAction"))
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+def _resource_account(policy: Policy) -> str:
+    """The account of the `arn:aws:ecr:...` resources the statements name (if one)."""
+    accounts = set()
+    for statement in statements(policy):
+        for resource in _strings(statement.data.get("Resource")):
+            parts = resource.split(":", 5)
+            if len(parts) == 6 and parts[2] == "ecr" and is_account_id(parts[4]):
+                accounts.add(parts[4])
+    return accounts.pop() if len(accounts) == 1 else ""
+
+
+# --- conditions that say who may use an open principal ------------------------------
+
+# Keys that pin the caller to accounts, an organisation, roles, or a network path.
+RESTRICTING_KEYS = frozenset(
+    {
+        "aws:principalorgid",
+        "aws:principalorgpaths",
+        "aws:principalaccount",
+        "aws:principalarn",
+        "aws:principalservicename",
+        "aws:userid",
+        "aws:sourceaccount",
+        "aws:sourcearn",
+        "aws:sourceorgid",
+        "aws:sourceorgpaths",
+        "aws:sourcevpce",
+        "aws:sourcevpc",
+    }
+)
+# Present in every signed request: `...IfExists` on them still restricts.
+ALWAYS_PRESENT_KEYS = frozenset({"aws:principalaccount", "aws:principalarn", "aws:userid"})
+POSITIVE_OPERATORS = frozenset(
+    {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"}
+)
+NEGATED_OPERATORS = frozenset(
+    {"stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike"}
+)
+
+
+@dataclass
+class ConditionUse:
+    operator: str  # as written
+    key: str  # as written
+    restricts: bool  # limits the statement to the values (an Allow guard)
+    excludes: bool  # negated form: matches everyone outside the values (a Deny guard)
+
+
+def condition_uses(statement: Statement) -> list[ConditionUse]:
+    """Every (operator, restricting key) pair of the statement's `Condition`."""
+    condition = statement.data.get("Condition")
+    if not isinstance(condition, dict):
+        return []
+    uses = []
+    for operator, block in condition.items():
+        if not isinstance(operator, str) or not isinstance(block, dict):
+            continue
+        for key, values in block.items():
+            if isinstance(key, str) and key.strip().lower() in RESTRICTING_KEYS:
+                uses.append(_use(operator, key, values))
+    return uses
+
+
+def _use(operator: str, key: str, values: Any) -> ConditionUse:
+    qualifier, _, base = operator.strip().rpartition(":")
+    base = base.lower()
+    if_exists = base.endswith("ifexists")
+    base = base.removesuffix("ifexists")
+    normalised_key = key.strip().lower()
+    # ForAllValues passes when the key is absent; IfExists too, unless the key is always set.
+    absent_passes = qualifier.lower() == "forallvalues" or (
+        if_exists and normalised_key not in ALWAYS_PRESENT_KEYS
+    )
+    open_value = any(v.strip() == "*" for v in _strings(values)) or not _strings(values)
+    restricts = base in POSITIVE_OPERATORS and not absent_passes and not open_value
+    excludes = base in NEGATED_OPERATORS and not open_value
+    return ConditionUse(operator, key, restricts, excludes)
+
+
+def is_restricted(statement: Statement) -> bool:
+    return any(use.restricts for use in condition_uses(statement))

@@ -1,0 +1,158 @@
+"""What the P rules share: registers no rule, imports only the model and the loader.
+
+- `statements(policy) -> list[Statement]`: the statement mappings of a policy with their
+  Pointers (`Statement` as one mapping or a list; anything else is skipped: P001 reports it).
+- `Statement.items(key) -> list[(value, pointer)]`: the values of a string-or-list element
+  (`Action`, `Resource`, a principal type...), one entry per value.
+- `strings_of(value) -> list[str]`: the same without pointers, strings only.
+- `did_you_mean(word, candidates)`: the closest candidate, case-insensitively.
+- `is_aws_managed(policy)`: an AWS managed policy, by ARN or a verbatim copy in a file
+  named after it (AWS managed policies break rules AWS sets for customers by design).
+- `compact_size(document)`: characters as IAM counts them (no whitespace outside strings).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from iamlint.load.document import Pointer
+from iamlint.model import Policy
+from iamlint.placeholders import is_cfn_intrinsic
+
+VERSIONS = ("2012-10-17", "2008-10-17")
+TOP_LEVEL_KEYS = ("Version", "Id", "Statement")
+STATEMENT_KEYS = (
+    "Sid",
+    "Effect",
+    "Principal",
+    "NotPrincipal",
+    "Action",
+    "NotAction",
+    "Resource",
+    "NotResource",
+    "Condition",
+)
+PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
+
+Problem = tuple[Pointer, str]  # where, message
+
+
+@dataclass(frozen=True)
+class Statement:
+    policy: Policy
+    pointer: Pointer
+    data: dict[str, Any]
+    index: int  # position in the Statement list (0 for a single mapping)
+
+    @property
+    def allow(self) -> bool:
+        return self.data.get("Effect") == "Allow"
+
+    @property
+    def number(self) -> int:
+        """1-based, for messages."""
+        return self.index + 1
+
+    def has(self, key: str) -> bool:
+        return key in self.data
+
+    def items(self, *keys: Any) -> list[tuple[Any, Pointer]]:
+        """Values of the element at `keys` (e.g. "Principal", "AWS"): a list gives one entry
+        per item, a scalar one entry, an absent element none."""
+        node: Any = self.data
+        for key in keys:
+            if not isinstance(node, dict) or key not in node:
+                return []
+            node = node[key]
+        return items(node, self.pointer.child(*keys))
+
+    def strings(self, *keys: Any) -> list[tuple[str, Pointer]]:
+        return [(v, p) for v, p in self.items(*keys) if isinstance(v, str)]
+
+
+def statements(policy: Policy) -> list[Statement]:
+    document = policy.document
+    if not isinstance(document, dict):
+        return []
+    raw = document.get("Statement")
+    if isinstance(raw, dict):
+        return [Statement(policy, policy.pointer.child("Statement"), raw, 0)]
+    if not isinstance(raw, list):
+        return []
+    return [
+        Statement(policy, policy.pointer.child("Statement", index), data, index)
+        for index, data in enumerate(raw)
+        if isinstance(data, dict) and not is_cfn_intrinsic(data)
+    ]
+
+
+def items(value: Any, pointer: Pointer) -> list[tuple[Any, Pointer]]:
+    if isinstance(value, list):
+        return [(item, pointer.child(index)) for index, item in enumerate(value)]
+    return [(value, pointer)]
+
+
+def strings_of(value: Any) -> list[str]:
+    """The strings of a string-or-list element, without pointers."""
+    values = value if isinstance(value, list) else [value]
+    return [v for v in values if isinstance(v, str)]
+
+
+def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The candidate closest to `word` (case-insensitive), or None when nothing is close."""
+    by_lower: dict[str, str] = {}
+    for candidate in candidates:
+        by_lower.setdefault(candidate.lower(), candidate)
+    low = word.strip().lower()
+    if low in by_lower:
+        return by_lower[low]
+    close = difflib.get_close_matches(low, list(by_lower), n=1, cutoff=cutoff)
+    return by_lower[close[0]] if close else None
+
+
+def code(value: Any) -> str:
+    """`value` for a message: strings as written, anything else as compact JSON."""
+    text = value if isinstance(value, str) else json.dumps(value, default=str)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return f"`{text}`"
+
+
+def type_name(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return type(value).__name__
+
+
+def compact_size(document: Any) -> int:
+    """Length of the document as minified JSON: IAM does not count whitespace."""
+    text = json.dumps(document, separators=(",", ":"), ensure_ascii=False, default=str)
+    return len(text)
+
+
+def is_aws_managed(policy: Policy) -> bool:
+    """An AWS managed policy: by its ARN, or a bare document that is a verbatim copy of the
+    AWS managed policy its file is named after (`AdministratorAccess.json`)."""
+    if policy.aws_managed:
+        return True
+    if not policy.inferred or policy.pointer.path or policy.pointer.doc.embedding is not None:
+        return False
+    from iamlint.iam.managed import managed_policy_info
+
+    stem = policy.pointer.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    info = managed_policy_info(stem) if stem else None
+    return info is not None and info.document == policy.document
