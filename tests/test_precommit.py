@@ -76,7 +76,7 @@ def test_iamlint_hook_reports_changed_files(consumer: Path, pre_commit_env: dict
     run = try_repo(consumer, pre_commit_env, "iamlint", "--files", "roles/bad-trust.json")
     output = run.stdout + run.stderr
     assert run.returncode == 1, output
-    assert "roles/bad-trust.json:4:" in output and "P003" in output
+    assert "roles/bad-trust.json:3:" in output and "P003" in output
 
 
 def test_iamlint_hook_passes_on_a_clean_file(consumer: Path, pre_commit_env: dict[str, str]) -> None:

@@ -81,7 +81,12 @@ def load_embedded(text: str, outer: Pointer) -> list[Document]:
     """
     source = SourceFile(outer.file, text)
     embedding = _embedding_for(outer)
-    docs = load_text(source)
+    if looks_like_json(text, ""):  # by content: the outer file's `.json` says nothing here
+        docs = load_text(source)
+    else:
+        from iamlint.load.yaml_loader import load_yaml
+
+        docs = load_yaml(source)
     for doc in docs:
         doc.embedding = embedding
         doc.helm_source = outer.doc.helm_source

@@ -96,7 +96,7 @@ def _data_keys(aws_auth: AwsAuth) -> Iterator[Finding]:
         if not isinstance(key, str) or key in SECTIONS:
             continue
         meant = _meant_section(key)
-        if meant is None or meant in body:
+        if meant is None:
             continue
         yield finding(
             RULE,
@@ -162,16 +162,23 @@ def _section_shape(aws_auth: AwsAuth, key: str) -> Iterator[Finding]:
     yield finding(
         RULE,
         doc.root(),
-        f"`{key}` must be a YAML list (`{example}`), not a {_kind(doc.data)}: the "
+        f"`{key}` must be a YAML list (`{example}`), not {_kind(doc.data)}: the "
         "authenticator loads none of it",
         resource=resource(aws_auth),
     )
 
 
 def _kind(value: Any) -> str:
+    """`a mapping`, `a number`...: what YAML made of a value, for messages."""
     if isinstance(value, dict):
-        return "mapping"
-    return "string" if isinstance(value, str) else type(value).__name__
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "a string" if isinstance(value, str) else "null"
 
 
 def _entry(entry: Entry) -> Iterator[Finding]:
@@ -184,7 +191,7 @@ def _entry(entry: Entry) -> Iterator[Finding]:
         yield _report(
             entry,
             entry.pointer,
-            f"`{entry.section}` entry is a {_kind(entry.value)}, not a mapping: the "
+            f"`{entry.section}` entry is {_kind(entry.value)}, not a mapping: the "
             f"authenticator drops it (write `- {ARN_KEYS[entry.section]}: ...`)",
         )
         return
@@ -217,17 +224,18 @@ def _dropped(entry: Entry) -> Finding | None:
         )
     value = entry.get(arn_key)
     if not isinstance(value, str) or not value:
-        shown = "empty" if value in (None, "") else f"a {_kind(value)}"
+        shown = "empty" if value in (None, "") else _kind(value)
+        where = entry.at(arn_key)
         return _report(
             entry,
-            entry.at(arn_key),
-            f"`{written}` is {shown}: the authenticator drops this entry; write the ARN as "
-            "a string",
+            where.at_key() if value is None else where,
+            f"`{written}` is {shown}: the authenticator drops this entry; "
+            + ("write the ARN" if value in (None, "") else "write the ARN as a string"),
         )
     if has_sso:
         return _report(
             entry,
-            entry.at("sso"),
+            entry.at("sso").at_key(),
             "entry has both `rolearn` and `sso`: the authenticator drops it; keep one",
         )
     return None
@@ -235,14 +243,17 @@ def _dropped(entry: Entry) -> Finding | None:
 
 def _field_types(entry: Entry) -> Iterator[Finding]:
     username = entry.username
-    if entry.key("username") is not None and username is not None:
-        if not isinstance(username, str) and template_of_flow_value(username) is None:
-            yield _report(
-                entry,
-                entry.at("username"),
-                f"`username` is a {_kind(username)}, not a string: the authenticator "
-                "ignores it and maps this ARN to an empty username; quote it",
-            )
+    if (
+        username is not None
+        and not isinstance(username, str)
+        and template_of_flow_value(username) is None
+    ):
+        yield _report(
+            entry,
+            entry.at("username"),
+            f"`username` is {_kind(username)}, not a string: the authenticator "
+            "ignores it and maps this ARN to an empty username; quote it",
+        )
     groups = entry.get("groups")
     if groups is None:
         return
@@ -263,20 +274,21 @@ def _field_types(entry: Entry) -> Iterator[Finding]:
             yield _report(
                 entry,
                 pointer,
-                f"group is a {_kind(group)}, not a string: the authenticator drops it; quote it",
+                f"group is {_kind(group)}, not a string: the authenticator reads it as an "
+                "empty group name; quote it",
             )
 
 
 def _groups_not_list(groups: Any) -> str:
     if isinstance(groups, str):
-        items = [g.strip() for g in groups.replace(" - ", "\n").split("\n") if g.strip()]
-        shown = "".join(f"\n  - {g.lstrip('- ')}" for g in items)
+        items = [g.strip().lstrip("- ") for g in groups.split(" - ") if g.strip()]
+        flow = ", ".join(items)
         return (
             f"`groups` is the string `{groups}`, not a list: the authenticator ignores it and "
-            f"the ARN gets no groups; write it as a list:{shown}"
+            f"the ARN gets no groups; write a list (`groups: [{flow}]` or one `- ` item per line)"
         )
     return (
-        f"`groups` is a {_kind(groups)}, not a list of strings: the authenticator ignores it "
+        f"`groups` is {_kind(groups)}, not a list of strings: the authenticator ignores it "
         "and the ARN gets no groups"
     )
 

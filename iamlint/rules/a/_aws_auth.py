@@ -191,7 +191,8 @@ def arn_key_misspelling(entry: Entry) -> str | None:
         return None
     import difflib
 
-    candidates = [k for k in data if isinstance(k, str) and k.lower() not in KNOWN_KEYS[entry.section]]
+    known = KNOWN_KEYS[entry.section]
+    candidates = [k for k in data if isinstance(k, str) and k.lower() not in known]
     for key in candidates:
         if difflib.get_close_matches(key.lower(), [wanted], n=1, cutoff=0.7):
             return key

@@ -35,6 +35,7 @@ Add `"Version": "2012-10-17"` as the first key of the policy.
 - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_variables.html
 """
 
+import re
 from collections.abc import Iterator
 
 from iamlint.finding import Finding, Severity
@@ -47,6 +48,7 @@ from iamlint.rules.registry import rule
 
 CURRENT = "2012-10-17"
 LEGACY = "2008-10-17"
+DOLLAR_BRACE = re.compile(r"\$\{[^{}]*\}")
 ADD = f"add `\"Version\": \"{CURRENT}\"` as the first key of the policy"
 
 
@@ -80,7 +82,9 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _variable_finding(policy: Policy, version: object, text: str, where: Pointer) -> Finding:
-    literal = f"`{text}` is taken literally, not substituted"
+    variable = _variable_in(text)
+    inside = f" in `{text}`" if variable != text else ""
+    literal = f"`{variable}`{inside} is taken literally, not substituted"
     if version == LEGACY:
         return finding(
             "P002",
@@ -99,6 +103,13 @@ def _variable_finding(policy: Policy, version: object, text: str, where: Pointer
         severity=Severity.ERROR,
         related=[(policy.pointer, "the policy without `Version`")],
     )
+
+
+def _variable_in(text: str) -> str:
+    for match in DOLLAR_BRACE.finditer(text):
+        if contains_policy_variable(match.group(0)):
+            return match.group(0)
+    return text
 
 
 def _first_variable(policy: Policy) -> tuple[str, Pointer] | None:

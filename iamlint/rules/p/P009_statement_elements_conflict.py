@@ -97,7 +97,7 @@ def _no_resource(statement: Statement) -> Iterator[Problem]:
     if any(k in statement.data for k in ("Principal", "NotPrincipal")):
         return  # a Principal in an identity policy is P011's; the kind is in doubt
     guessed = statement.policy.inferred
-    alternative = " (if this document is a resource policy, it names a `Principal` instead)"
+    alternative = "; if this document is a resource policy, it needs a `Principal` instead"
     alternative = alternative if guessed else ""
     if not present:
         yield statement.pointer, (

@@ -56,10 +56,10 @@ from iamlint.rules.p._policy import Problem, Statement, statements
 from iamlint.rules.registry import rule
 
 KIND_LABELS = {
-    "resource": "resource policy",
-    "ecr-repository": "ECR repository policy",
-    "ecr-registry": "ECR registry policy",
-    "vpc-endpoint": "VPC endpoint policy",
+    "resource": "a resource policy",
+    "ecr-repository": "an ECR repository policy",
+    "ecr-registry": "an ECR registry policy",
+    "vpc-endpoint": "a VPC endpoint policy",
 }
 FORBIDDEN_IN_TRUST = ("Resource", "NotResource", "NotPrincipal")
 
@@ -124,9 +124,9 @@ def _missing_principal(policy: Policy, statement: Statement) -> str:
             "assume the role, e.g. `{\"Service\": \"ecs-tasks.amazonaws.com\"}`, an OIDC "
             "provider under `Federated`, or an account under `AWS`"
         )
-    label = KIND_LABELS.get(policy.kind, "resource policy")
+    label = KIND_LABELS.get(policy.kind, "a resource policy")
     return (
-        f"statement {statement.number} of a {label} has no `Principal`: a resource policy must "
+        f"statement {statement.number} of {label} has no `Principal`: a resource policy must "
         "say whom it grants access, e.g. `{\"AWS\": \"arn:aws:iam::111122223333:root\"}`"
     )
 

@@ -125,8 +125,8 @@ def _arn_problem(arn: str) -> str:
         )
     if not _ACCOUNT.match(account):
         return (
-            f"`{arn}`: the account ID `{account}` has {len(account)} characters; it must be "
-            "exactly 12 digits"
+            f"`{arn}`: the account ID `{account}` has {len(account)} "
+            f"{'digits' if account.isdigit() else 'characters'}; it must be exactly 12 digits"
         )
     if kind not in PROVIDER_TYPES or not slash:
         return _resource_type_problem(arn, kind)

@@ -59,15 +59,25 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         granting = [s for s in statements if s.allow and POD_IDENTITY in s.service_texts()]
         if not granting:
             continue
-        missing = [a for a in REQUIRED if not _allowed(a, granting, statements)]
+        missing = [a for a in REQUIRED if not any(s.allows(a) for s in granting)]
+        denials = [(a, d) for a in REQUIRED if a not in missing for d in _denials(statements, a)]
         if missing:
-            yield _finding(policy, granting[0], missing)
+            yield _missing(policy, granting[0], missing)
+        elif denials:
+            action, deny = denials[0]
+            yield finding(
+                "T012",
+                granting[0].action_pointer,
+                f"`{POD_IDENTITY}` is allowed {code_list(REQUIRED)}, but an unconditional Deny "
+                f"takes `{action}` away: EKS Pod Identity needs both, so the pod gets no "
+                "credentials; remove the Deny or give it a condition",
+                resource=policy.label,
+                related=[(deny.pointer, "the Deny statement")],
+            )
 
 
-def _allowed(action: str, granting: list[TrustStatement], statements: list[TrustStatement]) -> bool:
-    if not any(s.allows(action) for s in granting):
-        return False
-    return not any(_denies(s, action) for s in statements)
+def _denials(statements: list[TrustStatement], action: str) -> list[TrustStatement]:
+    return [s for s in statements if _denies(s, action)]
 
 
 def _denies(statement: TrustStatement, action: str) -> bool:
@@ -77,12 +87,12 @@ def _denies(statement: TrustStatement, action: str) -> bool:
     return names_pod_identity and any(action_matches(a.text, action) for a in statement.actions)
 
 
-def _finding(policy: Policy, statement: TrustStatement, missing: list[str]) -> Finding:
+def _missing(policy: Policy, statement: TrustStatement, missing: list[str]) -> Finding:
     return finding(
         "T012",
         statement.action_pointer,
         f"`{POD_IDENTITY}` is not allowed {code_list(missing)}: EKS Pod Identity assumes the "
         "role with `AssumeRole` and always passes session tags, so the pod gets no "
-        'credentials; write `"Action": ["sts:AssumeRole", "sts:TagSession"]`',
+        "credentials; write `\"Action\": [\"sts:AssumeRole\", \"sts:TagSession\"]`",
         resource=policy.label,
     )
