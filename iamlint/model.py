@@ -277,6 +277,17 @@ class VpcEndpoint:
 
 
 @dataclass
+class InstanceProfile:
+    """An EC2 instance profile: the role that instances launched with it (nodes) get."""
+
+    name: str
+    pointer: Pointer
+    arn: str = ""
+    roles: list[str] = field(default_factory=list)  # names, ARNs or IaC ids: Model.resolve_role
+    origin: str = "file"
+
+
+@dataclass
 class Unresolved:
     """A value unknown until deploy (X008) or a reference not in the inputs (X006)."""
 
@@ -317,6 +328,7 @@ class Model:
     task_definitions: list[TaskDefinition] = field(default_factory=list)
     ecs_services: list[EcsService] = field(default_factory=list)
     vpc_endpoints: list[VpcEndpoint] = field(default_factory=list)
+    instance_profiles: list[InstanceProfile] = field(default_factory=list)
     unresolved: list[Unresolved] = field(default_factory=list)
     role_uses: list[RoleUse] = field(default_factory=list)  # filled by iamlint.link
     # `aws iam get-role-policy` output: (role name, policy), attached to roles by name

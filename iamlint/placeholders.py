@@ -114,9 +114,32 @@ def contains_placeholder(value: Any) -> bool:
     return _contains_placeholder_text(value)
 
 
+_ANY_MARKER = re.compile(
+    r"\$\{[^{}]*\}|\{\{.*?\}\}|<[^<>\s][^<>]*>|(?<![{$])\{[A-Za-z_][A-Za-z0-9_ .-]*\}"
+    r"|\$[A-Za-z_][A-Za-z0-9_]*",
+    re.DOTALL,
+)
+
+
+def loosen(value: str) -> str | None:
+    """`value` with each placeholder replaced by the IAM wildcard `*`, for "could this ever
+    match?" tests: `arn:aws:iam::<account-id>:role/x` -> `arn:aws:iam::*:role/x`. IAM policy
+    variables are loosened too. None when a placeholder word (`ACCOUNT_ID`, `region-code`)
+    remains, which leaves no shape to test."""
+    loose = _ANY_MARKER.sub(_marker_to_star, value)
+    return None if _contains_placeholder_text(loose) else loose
+
+
+def _marker_to_star(match: re.Match[str]) -> str:
+    text = match.group(0)
+    return text if text[1:].lower() in _SHELL_EXCEPTIONS else "*"
+
+
 def is_cfn_intrinsic(value: Any) -> bool:
     """`{"Ref": ...}`, `{"Fn::Sub": ...}` and the other CloudFormation functions."""
-    return isinstance(value, Mapping) and len(value) == 1 and next(iter(value)) in CFN_INTRINSIC_KEYS
+    return (
+        isinstance(value, Mapping) and len(value) == 1 and next(iter(value)) in CFN_INTRINSIC_KEYS
+    )
 
 
 def is_placeholder_word(word: str, *, strict: bool = False) -> bool:
@@ -164,6 +187,8 @@ def _is_placeholder_text(text: str) -> bool:
 
 @lru_cache(maxsize=16384)
 def _contains_placeholder_text(text: str) -> bool:
+    if _is_placeholder_text(text):
+        return True
     if len(text) > 4096:  # not a value a rule checks field by field; look at the markers only
         return _has_marker(text)
     return _has_marker(text) or _has_placeholder_word(text)

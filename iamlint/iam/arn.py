@@ -75,7 +75,9 @@ class Arn:
         return self.resource_id.rpartition("/")[2]
 
     def __str__(self) -> str:
-        return ":".join(("arn", self.partition, self.service, self.region, self.account, self.resource))
+        return ":".join(
+            ("arn", self.partition, self.service, self.region, self.account, self.resource)
+        )
 
 
 def parse_arn(text: Any) -> Arn | None:
@@ -371,8 +373,8 @@ def is_eks_issuer(host_path: Any) -> bool:
 
 
 def normalise_issuer(url: str) -> str:
-    """`https://oidc.eks.us-east-1.amazonaws.com/id/ABC/` -> `oidc.eks.us-east-1.amazonaws.com/id/ABC`,
-    the form used in OIDC provider ARNs and condition keys."""
+    """The issuer as OIDC provider ARNs and condition keys write it: no scheme, no trailing
+    slash (`https://oidc.eks.eu-west-1.amazonaws.com/id/AB/` -> `oidc.eks.eu-west-1...id/AB`)."""
     text = url.strip()
     for scheme in ("https://", "http://"):
         if text[: len(scheme)].lower() == scheme:

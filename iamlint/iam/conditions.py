@@ -31,9 +31,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+from types import EllipsisType
 from typing import Any
 
 from iamlint.iam.wildcard import compile_glob, glob_to_regex
+from iamlint.placeholders import contains_placeholder, is_policy_variable, loosen
 
 
 class TriState(Enum):
@@ -245,7 +247,9 @@ def _qualifier_problems(qualifier: str) -> list[str]:
     if canonical:
         return [f"set operators are case-sensitive: write `{canonical}:`, not `{qualifier}:`"]
     close = difflib.get_close_matches(qualifier, SET_QUALIFIERS, n=1, cutoff=0.6)
-    hint = f" (did you mean `{close[0]}:`?)" if close else " (use `ForAllValues:` or `ForAnyValue:`)"
+    hint = (
+        f" (did you mean `{close[0]}:`?)" if close else " (use `ForAllValues:` or `ForAnyValue:`)"
+    )
     return [f"unknown set operator `{qualifier}:`{hint}"]
 
 
@@ -264,7 +268,8 @@ def _base_problems(base_text: str) -> list[str]:
     if base_text.lower() == "nullifexists":
         return ["`NullIfExists` is invalid: `IfExists` cannot be added to `Null`"]
     close = difflib.get_close_matches(base_text, names, n=1, cutoff=0.75) or [
-        by_lower[m] for m in difflib.get_close_matches(base_text.lower(), by_lower, n=1, cutoff=0.75)
+        by_lower[m]
+        for m in difflib.get_close_matches(base_text.lower(), by_lower, n=1, cutoff=0.75)
     ]
     hint = f" (did you mean `{close[0]}`?)" if close else ""
     return [f"unknown condition operator `{base_text}`{hint}"]
@@ -273,19 +278,22 @@ def _base_problems(base_text: str) -> list[str]:
 # ---------------------------------------------------------------------------------------
 # P007: does the operator fit the key's type?
 
-# catalogue key type -> operator types that compare it meaningfully. String operators on ARN
-# keys are fine (AWS: "There are certain cases when a string operator would match when an
-# ARN operator would not"); Numeric operators on aws:EpochTime (type "Date|Numeric") too.
+# catalogue key type -> operator types that compare it meaningfully. Lenient where AWS
+# itself is: String operators on ARN keys (the IAM guide: "a string operator would match when
+# an ARN operator would not"), ARN operators on String keys that hold ARNs
+# (`ArnLike` on `kms:EncryptionContext:aws:s3:arn`) and String operators on Bool keys
+# (`StringEquals` on `aws:ViaAWSService`) both occur in AWS managed policies; Numeric
+# operators on aws:EpochTime (type "Date|Numeric") are fine.
 _FITS: dict[str, frozenset[str]] = {
-    "String": frozenset({STRING}),
-    "ArrayOfString": frozenset({STRING}),
+    "String": frozenset({STRING, ARN}),
+    "ArrayOfString": frozenset({STRING, ARN}),
     "ARN": frozenset({STRING, ARN}),
     "ArrayOfARN": frozenset({STRING, ARN}),
     "Numeric": frozenset({NUMERIC}),
     "ArrayOfNumeric": frozenset({NUMERIC}),
     "Date": frozenset({DATE}),
-    "Bool": frozenset({BOOL}),
-    "ArrayOfBool": frozenset({BOOL}),
+    "Bool": frozenset({BOOL, STRING}),
+    "ArrayOfBool": frozenset({BOOL, STRING}),
     "IPAddress": frozenset({IP}),
     "Binary": frozenset({BINARY}),
 }
@@ -332,7 +340,7 @@ class ConditionContext:
             if isinstance(key, str):
                 self.values[key.lower()] = _context_values(value)
 
-    def lookup(self, key: str) -> tuple[str, ...] | None | Ellipsis.__class__:
+    def lookup(self, key: str) -> tuple[str, ...] | EllipsisType | None:
         """The values (a tuple), None when absent, or `...` when unknown."""
         low = key.lower()
         if low in self.values:
@@ -376,7 +384,8 @@ def evaluate_condition(
         return UNKNOWN
     ctx = as_context(context)
     return tri_all(
-        _evaluate_operator(op_text, keys, ctx, variables) for op_text, keys in condition_block.items()
+        _evaluate_operator(op_text, keys, ctx, variables)
+        for op_text, keys in condition_block.items()
     )
 
 
@@ -474,9 +483,24 @@ def _compare(
 ) -> TriState:
     if pattern is None:
         return UNKNOWN
+    if contains_placeholder(pattern):
+        return _compare_placeholder(op, value, pattern)
     if variables and "${" in pattern and op.type in (STRING, ARN, BOOL):
         return _compare_template(op, value, pattern, ctx)
     return TriState.of(_compare_plain(op, value, pattern))
+
+
+def _compare_placeholder(op: Operator, value: str, pattern: str) -> TriState:
+    """An unresolved policy value (`${AWS::AccountId}`, `<account-id>`): FALSE when it could
+    not match whatever the placeholder stands for, else UNKNOWN."""
+    loose = loosen(pattern)
+    if loose is None or op.type not in (STRING, ARN):
+        return UNKNOWN
+    if op.type == ARN:
+        return UNKNOWN if arn_like(loose, value) else FALSE
+    if op.compare == "eq_ic":
+        return UNKNOWN if compile_glob(loose, True)(value.lower()) else FALSE
+    return UNKNOWN if compile_glob(loose)(value) else FALSE
 
 
 def _compare_plain(op: Operator, value: str, pattern: str) -> bool | None:
@@ -605,7 +629,7 @@ def substitute(
         elif key == "":
             parts.append(re.escape(literal))
         else:
-            found = ctx.lookup(key)
+            found = ctx.lookup(key) if _is_iam_key(key) else ...
             if found is ...:
                 parts.append(".*")
                 certain = False
@@ -621,6 +645,35 @@ def substitute(
     return "".join(parts), certain
 
 
+def resolve_text(
+    text: str, context: ConditionContext | Mapping[str, Any] | None
+) -> str | EllipsisType | None:
+    """`text` with its policy variables replaced by their values: `...` when one is unknown,
+    None when one is absent without a default. Escapes become their character."""
+    ctx = as_context(context)
+    parts: list[str] = []
+    for literal, key, default in iter_template(text):
+        if not key:
+            parts.append(literal)
+            continue
+        found = ctx.lookup(key) if _is_iam_key(key) else ...
+        if found is ... or (found and len(found) > 1):
+            return ...
+        if found:
+            parts.append(found[0])
+        elif default is not None:
+            parts.append(default)
+        else:
+            return None
+    return "".join(parts)
+
+
+def _is_iam_key(key: str) -> bool:
+    """`aws:username` is an IAM variable; `AWS::AccountId` or `ACCOUNT_ID` in `${...}` is an
+    unresolved CloudFormation/shell placeholder, never resolved from the request context."""
+    return is_policy_variable("${" + key + "}")
+
+
 def _compare_template(op: Operator, value: str, pattern: str, ctx: ConditionContext) -> TriState:
     resolved = substitute(pattern, ctx, like=op.compare in ("like", "arn"))
     if resolved is None:
@@ -628,9 +681,10 @@ def _compare_template(op: Operator, value: str, pattern: str, ctx: ConditionCont
     regex, certain = resolved
     flags = re.DOTALL | (re.IGNORECASE if op.compare == "eq_ic" or op.type == BOOL else 0)
     if op.type == ARN:
-        if not certain:
-            return UNKNOWN
-        return TriState.of(_regex(regex, flags).fullmatch(value) is not None)
+        text = resolve_text(pattern, ctx)
+        if text is None:
+            return FALSE
+        return UNKNOWN if text is ... else TriState.of(arn_like(text, value))
     matched = _regex(regex, flags).fullmatch(value) is not None
     if not matched:
         return FALSE

@@ -5,6 +5,7 @@ from __future__ import annotations
 from iamlint.load.document import Document
 from iamlint.model import Model
 from iamlint.sources.awscli import extract_awscli
+from iamlint.sources.cloudformation import extract_cloudformation
 from iamlint.sources.common import infer_policy_kind, is_policy_document, policy_at
 from iamlint.sources.k8s import extract_k8s
 
@@ -14,6 +15,8 @@ def extract(doc: Document, model: Model) -> bool:
     model.documents.append(doc)
     root = doc.root()
     data = doc.data
+    if extract_cloudformation(root, model):
+        return True
     if is_policy_document(data):
         kind = infer_policy_kind(data)
         policy_at(root, kind, model, inferred=True, origin="file")

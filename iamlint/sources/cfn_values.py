@@ -113,13 +113,22 @@ def is_intrinsic(value: Any) -> bool:
     return isinstance(key, str) and (key in INTRINSICS or key in CONDITION_FUNCTIONS)
 
 
-def unknown_reason(value: Any) -> str:
-    """The explanation carried by an Unknown or Symbolic result ('' for known values)."""
+def unknown_reasons(value: Any) -> list[str]:
+    """The explanations an Unknown or Symbolic result carries, each once ([] if known)."""
     if isinstance(value, Unknown):
-        return value.why
+        return [value.why]
     if isinstance(value, Symbolic):
-        return "; ".join(dict.fromkeys(u.why for u in value.unknowns))
-    return ""
+        return list(dict.fromkeys(u.why for u in value.unknowns))
+    return []
+
+
+def unknown_reason(value: Any) -> str:
+    """The first explanation, with how many more there are ('' for known values)."""
+    reasons = unknown_reasons(value)
+    if not reasons:
+        return ""
+    more = f" (and {len(reasons) - 1} more unknown values)" if len(reasons) > 1 else ""
+    return reasons[0] + more
 
 
 def _mapping(value: Any) -> dict[str, Any]:
@@ -239,7 +248,7 @@ class Template:
         if not is_intrinsic(value):
             result = {}
             for key, item in value.items():
-                resolved = self._tree(item, src + (key,), out + (key,), source, tree, depth + 1)
+                resolved = self._tree(item, (*src, key), (*out, key), source, tree, depth + 1)
                 if resolved is not NO_VALUE:
                     result[key] = resolved
             return result
@@ -256,16 +265,22 @@ class Template:
         return resolved
 
     def _tree_list(
-        self, value: list[Any], src: Path, out: Path, source: Document, tree: ResolvedTree, depth: int
+        self,
+        value: list[Any],
+        src: Path,
+        out: Path,
+        source: Document,
+        tree: ResolvedTree,
+        depth: int,
     ) -> list[Any]:
         result = []
         for index, item in enumerate(value):
             position = len(result)
-            resolved = self._tree(item, src + (index,), out + (position,), source, tree, depth + 1)
+            resolved = self._tree(item, (*src, index), (*out, position), source, tree, depth + 1)
             if resolved is NO_VALUE:
                 continue
             if position != index:
-                tree.aliases.setdefault(out + (position,), src + (index,))
+                tree.aliases.setdefault((*out, position), (*src, index))
             result.append(resolved)
         return result
 
@@ -282,7 +297,9 @@ class Template:
         valid = isinstance(argument, list) and len(argument) == 3
         outcome = self.condition(argument[0]) if valid else None
         if outcome is None:
-            tree.unresolved.append(Unresolved(out, f"`{_describe(value)}`: the condition is unknown until deploy"))
+            tree.unresolved.append(
+                Unresolved(out, f"`{_describe(value)}`: the condition is unknown until deploy")
+            )
             return value
         index = 1 if outcome else 2
         branch_src = _argument_path(source, src, "Fn::If", index)
@@ -293,8 +310,8 @@ class Template:
 def _argument_path(source: Document, path: Path, function: str, index: int) -> Path:
     """Where an intrinsic's argument sits: `{"Fn::If": [...]}` in JSON and long-form YAML,
     directly under the tagged node for short-form YAML (`!If [...]`)."""
-    long_form = path + (function, index)
-    return long_form if source.span(long_form, False) is not None else path + (index,)
+    long_form = (*path, function, index)
+    return long_form if source.span(long_form, False) is not None else (*path, index)
 
 
 # --- the functions -------------------------------------------------------------------
@@ -366,7 +383,9 @@ def _sub(template: Template, argument: Any, depth: int) -> Any:
             if isinstance(value, Symbolic):
                 unknowns.extend(value.unknowns)
             return str(value)
-        unknowns.append(value if isinstance(value, Unknown) else Unknown(f"`${{{name}}}` is not a string"))
+        unknowns.append(
+            value if isinstance(value, Unknown) else Unknown(f"`${{{name}}}` is not a string")
+        )
         return match.group(0)
 
     result = _SUB_VARIABLE.sub(substitute, text)
@@ -414,7 +433,11 @@ def _split(template: Template, argument: Any, depth: int) -> Any:
     text = template.resolve(argument[1], depth + 1)
     if isinstance(text, str) and not isinstance(text, Symbolic) and argument[0]:
         return text.split(argument[0])
-    return text if isinstance(text, Unknown) else Unknown("`Fn::Split` of a value known only after deploy")
+    return (
+        text
+        if isinstance(text, Unknown)
+        else Unknown("`Fn::Split` of a value known only after deploy")
+    )
 
 
 def _find_in_map(template: Template, argument: Any, depth: int) -> Any:

@@ -5,6 +5,7 @@ Works for plain manifests, `kind: List`, Helm `template` output and Kustomize ou
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from iamlint.load import ParseError, load_embedded
@@ -154,9 +155,15 @@ def _config_map(pointer: Pointer, model: Model) -> None:
         _aws_auth(pointer, model)
 
 
+# kustomize `configMapGenerator` suffix: 10 characters of its hash alphabet
+KUSTOMIZE_HASHED_AWS_AUTH = re.compile(r"aws-auth-[245-9bcdfghkmt]{10}")
+
+
 def is_aws_auth_name(name: str) -> bool:
-    """aws-auth itself and lookalikes (aws_auth, awsauth, AWS-Auth) that A010 reports."""
-    return name.lower().replace("_", "-") in ("aws-auth", "awsauth")
+    """aws-auth itself and lookalikes (aws_auth, awsauth, AWS-Auth, aws-auth-<kustomize hash>)
+    that A010 reports."""
+    lowered = name.strip().lower().replace("_", "-")
+    return lowered in ("aws-auth", "awsauth") or bool(KUSTOMIZE_HASHED_AWS_AUTH.fullmatch(lowered))
 
 
 def _aws_auth(pointer: Pointer, model: Model) -> None:

@@ -66,25 +66,24 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
 
 
 def _problem(principal: Principal, scope: str) -> str:
-    parts = principal.value.split(":", 5)
-    if len(parts) != 6 or parts[0] != "arn":
-        return ""
-    partition, service, account, resource = parts[1], parts[2], parts[4], parts[5]
-    if service == "iam" and resource.startswith("instance-profile/"):
-        name = resource.rsplit("/", 1)[-1]
+    from iamlint.iam.arn import assumed_role_parts, is_instance_profile_arn, parse_arn
+
+    session = assumed_role_parts(principal.value)
+    if session is not None:
+        partition, account, role, _ = session
+        return (
+            f"`{principal.value}` is an STS session ARN (it matches only that one session, "
+            f"e.g. one node): name the role, `arn:{partition}:iam::{account}:role/{role}` "
+            "(with the role's path if it has one)"
+        )
+    arn = parse_arn(principal.value)
+    if arn is not None and is_instance_profile_arn(principal.value):
+        name = arn.resource.rsplit("/", 1)[-1]
         return (
             f"`{principal.value}` is an instance profile, which is never a principal in a "
             f"{scope}: name the role in this instance profile, "
-            f"`arn:{partition}:iam::{account}:role/<role-name>` "
+            f"`arn:{arn.partition}:iam::{arn.account}:role/<role-name>` "
             f"(`aws iam get-instance-profile --instance-profile-name {name}` shows it; "
             "its name often differs from the profile's)"
-        )
-    if service == "sts" and resource.startswith("assumed-role/"):
-        role = resource.split("/")[1] if resource.count("/") >= 1 else ""
-        suggestion = f"arn:{partition}:iam::{account}:role/{role or '<role-name>'}"
-        return (
-            f"`{principal.value}` is an STS session ARN (it matches only that one session, "
-            f"e.g. one node): name the role, `{suggestion}` (with the role's path if it "
-            "has one)"
         )
     return ""

@@ -189,12 +189,6 @@ RESTRICTING_KEYS = frozenset(
 )
 # Present in every signed request: `...IfExists` on them still restricts.
 ALWAYS_PRESENT_KEYS = frozenset({"aws:principalaccount", "aws:principalarn", "aws:userid"})
-POSITIVE_OPERATORS = frozenset(
-    {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike"}
-)
-NEGATED_OPERATORS = frozenset(
-    {"stringnotequals", "stringnotequalsignorecase", "stringnotlike", "arnnotequals", "arnnotlike"}
-)
 
 
 @dataclass
@@ -221,19 +215,19 @@ def condition_uses(statement: Statement) -> list[ConditionUse]:
 
 
 def _use(operator: str, key: str, values: Any) -> ConditionUse:
-    qualifier, _, base = operator.strip().rpartition(":")
-    base = base.lower()
-    if_exists = base.endswith("ifexists")
-    base = base.removesuffix("ifexists")
-    normalised_key = key.strip().lower()
+    from iamlint.iam.conditions import parse_operator
+
+    parsed = parse_operator(operator.strip(), strict=False)
+    if parsed is None or parsed.type not in ("string", "arn"):
+        return ConditionUse(operator, key, restricts=False, excludes=False)
     # ForAllValues passes when the key is absent; IfExists too, unless the key is always set.
-    absent_passes = qualifier.lower() == "forallvalues" or (
-        if_exists and normalised_key not in ALWAYS_PRESENT_KEYS
+    absent_passes = parsed.set_qualifier == "ForAllValues" or (
+        parsed.if_exists and key.strip().lower() not in ALWAYS_PRESENT_KEYS
     )
-    open_value = any(v.strip() == "*" for v in _strings(values)) or not _strings(values)
-    restricts = base in POSITIVE_OPERATORS and not absent_passes and not open_value
-    excludes = base in NEGATED_OPERATORS and not open_value
-    return ConditionUse(operator, key, restricts, excludes)
+    written = _strings(values)
+    open_value = not written or any(v.strip() == "*" for v in written)
+    restricts = not parsed.negated and not absent_passes and not open_value
+    return ConditionUse(operator, key, restricts, excludes=parsed.negated and not open_value)
 
 
 def is_restricted(statement: Statement) -> bool:

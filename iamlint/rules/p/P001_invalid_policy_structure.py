@@ -92,14 +92,17 @@ def _document_problems(policy: Policy) -> Iterator[Problem]:
     document: dict[str, Any] = policy.document
     root = policy.pointer
     unknown = [k for k in document if k not in TOP_LEVEL_KEYS]
-    for key in unknown:
-        yield root.child(key).at_key(), _unknown_key("top-level key", key, TOP_LEVEL_KEYS)
     near_miss = any(did_you_mean(str(k), ["Statement"]) for k in unknown)
     if "Statement" not in document and not near_miss:
+        # one finding: a mapping without Statement is often no policy at all
+        found = f" (it has {', '.join(f'`{k}`' for k in document)})" if document else ""
         yield root, (
-            "policy has no `Statement`: add `\"Statement\": [...]` with at least one "
-            "statement (`Effect`, `Action`, and `Resource` or `Principal`)"
+            f"policy has no `Statement`{found}: a policy is `Version` and `Statement`, a list "
+            "of statements with `Effect`, `Action`, and `Resource` or `Principal`"
         )
+    else:
+        for key in unknown:
+            yield root.child(key).at_key(), _unknown_key("top-level key", key, TOP_LEVEL_KEYS)
     if "Version" in document:
         yield from _version_problems(document["Version"], root.child("Version"))
     if "Id" in document and not _is_string(document["Id"]):

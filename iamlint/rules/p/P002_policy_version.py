@@ -63,8 +63,8 @@ ADD = f"add `\"Version\": \"{CURRENT}\"` as the first key of the policy"
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     for policy in model.policies:
         document = policy.document
-        if not isinstance(document, dict):
-            continue
+        if not isinstance(document, dict) or "Statement" not in document:
+            continue  # not a policy yet (P001)
         version = document.get("Version")
         if "Version" in document and version != LEGACY:
             continue  # current, or invalid (P001)

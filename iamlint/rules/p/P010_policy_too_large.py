@@ -78,8 +78,8 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             yield finding(
                 "P010",
                 policy.pointer,
-                f"{what} is {size} characters ({COUNTED}), over the limit of {limit}: "
-                f"{_advice(policy)}",
+                f"{what} is {size} characters ({COUNTED}), over the limit of {limit}"
+                f"{_which_limit(policy, limit)}: {_advice(policy)}",
                 resource=policy.label,
             )
 
@@ -95,7 +95,16 @@ def _limit(policy: Policy, is_managed: bool, trust_limit: int) -> tuple[int, str
         return 0, ""
     if is_managed or policy.arn:
         return CUSTOMER_MANAGED, "customer managed policy"
-    return INLINE_ROLE_TOTAL, "policy (larger than any role policy may be)"
+    return INLINE_ROLE_TOTAL, "identity policy"
+
+
+def _which_limit(policy: Policy, limit: int) -> str:
+    if policy.kind == IDENTITY and limit == INLINE_ROLE_TOTAL:
+        return (
+            f" (the most a role's inline policies may hold together; a customer managed policy "
+            f"may hold {CUSTOMER_MANAGED})"
+        )
+    return ""
 
 
 def _advice(policy: Policy) -> str:

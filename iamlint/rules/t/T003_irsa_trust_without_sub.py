@@ -62,7 +62,7 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             missing_claim_target(irsa),
             f"IRSA trust for `{issuer}` has no `:sub` condition{_negated_note(irsa)}: every "
             "service account in the cluster can assume this role; add "
-            f"`\"{issuer}:sub\": \"system:serviceaccount:<namespace>:<name>\"` under "
+            f'`"{issuer}:sub": "system:serviceaccount:<namespace>:<name>"` under '
             "`StringEquals`",
             resource=irsa.policy.label,
         )

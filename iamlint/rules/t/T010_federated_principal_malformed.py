@@ -39,6 +39,7 @@ import re
 from collections.abc import Iterator
 
 from iamlint.finding import Finding
+from iamlint.iam.arn import arn_problems, parse_arn
 from iamlint.model import Model
 from iamlint.rules.base import RuleContext, finding
 from iamlint.rules.registry import rule
@@ -49,19 +50,8 @@ from iamlint.rules.t._trust import (
     trust_statements,
 )
 
-PARTITIONS = (
-    "aws",
-    "aws-cn",
-    "aws-us-gov",
-    "aws-iso",
-    "aws-iso-b",
-    "aws-iso-e",
-    "aws-iso-f",
-    "aws-eusc",
-)
 PROVIDER_TYPES = ("oidc-provider", "saml-provider")
 _SCHEME = re.compile(r"^https?://", re.IGNORECASE)
-_ACCOUNT = re.compile(r"^\d{12}$")
 
 
 @rule(
@@ -110,28 +100,17 @@ def federated_problem(value: str) -> str:
 
 
 def _arn_problem(arn: str) -> str:
-    parts = arn.split(":", 5)
-    if len(parts) != 6:
+    generic = arn_problems(arn, "principal")
+    if generic:
+        return f"`{arn}`: {generic[0]}"
+    parsed = parse_arn(arn)
+    if parsed is None:
         return f"`{arn}` is not an ARN: expected `arn:aws:iam::<account-id>:oidc-provider/<issuer>`"
-    _, partition, service, region, account, resource = parts
-    kind, slash, name = resource.partition("/")
-    if partition not in PARTITIONS:
-        return f"`{arn}`: unknown partition `{partition}` (use `aws`, `aws-cn` or `aws-us-gov`)"
-    if service != "iam":
-        return f"`{arn}`: an identity provider ARN is in the `iam` service, not `{service}`"
-    if region:
-        return (
-            f"`{arn}`: IAM ARNs have no region; write `arn:{partition}:iam::{account}:{resource}`"
-        )
-    if not _ACCOUNT.match(account):
-        return (
-            f"`{arn}`: the account ID `{account}` has {len(account)} "
-            f"{'digits' if account.isdigit() else 'characters'}; it must be exactly 12 digits"
-        )
-    if kind not in PROVIDER_TYPES or not slash:
-        return _resource_type_problem(arn, kind)
+    kind, name = parsed.resource_type, parsed.resource_id
+    if kind not in PROVIDER_TYPES or not parsed.resource.startswith(kind + "/"):
+        return _resource_type_problem(arn, kind or parsed.resource)
     if _SCHEME.match(name):
-        fixed = f"arn:{partition}:iam::{account}:{kind}/{_SCHEME.sub('', name)}"
+        fixed = f"arn:{parsed.partition}:iam::{parsed.account}:{kind}/{_SCHEME.sub('', name)}"
         return f"`{arn}`: the provider name has no `https://`; write `{fixed}`"
     if not name.strip("/"):
         return f"`{arn}`: the provider name is empty"

@@ -93,6 +93,6 @@ def _missing(policy: Policy, statement: TrustStatement, missing: list[str]) -> F
         statement.action_pointer,
         f"`{POD_IDENTITY}` is not allowed {code_list(missing)}: EKS Pod Identity assumes the "
         "role with `AssumeRole` and always passes session tags, so the pod gets no "
-        "credentials; write `\"Action\": [\"sts:AssumeRole\", \"sts:TagSession\"]`",
+        'credentials; write `"Action": ["sts:AssumeRole", "sts:TagSession"]`',
         resource=policy.label,
     )

@@ -9,13 +9,22 @@ Reading trust documents
   alike; non-string values such as `{"Fn::Sub": ...}` are kept, `.text` is "" for them),
   `principal_star` (`"*"` or `{"AWS": "*"}`), `actions` (`ActionRef`s; empty when the
   statement uses `NotAction`) and `conditions` (`ConditionEntry`s).
-- `ConditionEntry`: one (operator, key) pair of a `Condition` block with `operator` as
-  written, `base` (operator without `ForAllValues:`/`ForAnyValue:` and `IfExists`),
-  `qualifier` ("", "ForAllValues", "ForAnyValue"), `if_exists`, `key` as written and
-  `key_lower`, `values` (`ValueRef(value, pointer)`: a scalar is one value), `pointer`
-  (the key's value; `.key_pointer` for the key itself). Keys are case-insensitive,
-  values are not. The same key under two operators gives two entries.
-- `TrustStatement.entries(predicate)`, `.has_key(*keys)`, `.allows(action)`.
+- `ConditionEntry`: one (operator, key) pair of a `Condition` block: `operator` as
+  written, read through `iamlint.iam.conditions.parse_operator` (case mistakes forgiven)
+  into `base` (canonical, without `ForAllValues:`/`ForAnyValue:` and `IfExists`),
+  `qualifier` ("", "ForAllValues", "ForAnyValue"), `if_exists`, `negated`, `is_like`,
+  `is_string_equality`; `key` as written and `key_lower`; `values`
+  (`ValueRef(value, pointer)`: a scalar is one value; `.texts()` gives the strings);
+  `pointer` (the key's value), `.key_pointer` (the key), `.operator_pointer` (the
+  operator key); `.restricts`: a positive test with a value other than a bare `*`.
+  Keys are case-insensitive, values are not. The same key under two operators gives two
+  entries.
+- `TrustStatement.entries(predicate)`, `.has_key(*keys)`, `.allows(action)` (Allow and an
+  `Action` matching `action`, wildcards and case included), `.service_texts()`,
+  `.condition_pointer`, `.action_pointer`, `.principal_pointer`.
+- `trusted_services(policy) -> set[str]`: services an Allow statement lets assume the role.
+(`iamlint/iam/statements.py` did not exist when this was written; `trust_statements` is the
+place to delegate to it.)
 
 OIDC issuers
 - `parse_issuer_key(key) -> IssuerKey | None`: a condition key naming an OIDC issuer
@@ -32,9 +41,11 @@ OIDC issuers
 - `issuer_entries(statement) -> [(IssuerKey, ConditionEntry)]`; `irsa_key_entries(model,
   config)`: every (policy, statement, IssuerKey, entry) whose key names an IRSA issuer,
   in any trust statement (so a key is checked even when the principal is broken).
+- `missing_claim_target(irsa) -> Pointer`: where to report a missing condition.
+EKS issuer and provider ARN parsing come from `iamlint.iam.arn`.
 
 Small helpers: `POD_IDENTITY`, `GITHUB_ISSUER`, `WEB_IDENTITY_BUILTINS`,
-`has_placeholder(value)`,
+`has_placeholder(value)` (non-strings such as CFN intrinsics count as unresolved),
 `is_web_identity_principal(federated)`, `is_saml_principal(federated)`,
 `expected_assume_actions(statement) -> list[str]`, `code_list(items)` ("`a` and `b`").
 """
@@ -47,6 +58,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from iamlint.config import Config
+from iamlint.iam.arn import (
+    eks_oidc_issuer_parts,
+    normalise_issuer,
+    oidc_provider_arn_parts,
+    parse_arn,
+)
+from iamlint.iam.conditions import Operator, parse_operator
 from iamlint.iam.wildcard import action_matches
 from iamlint.load.document import Pointer
 from iamlint.model import TRUST, Model, Policy
@@ -65,12 +83,7 @@ WEB_IDENTITY_BUILTINS = frozenset(
 )
 ASSUME_WEB_IDENTITY = "sts:assumerolewithwebidentity"
 
-_EKS_ISSUER = re.compile(
-    r"^oidc\.eks\.(?P<region>[^./:]+)\.amazonaws\.com(?:\.cn)?/id/(?P<id>[^/:]+)$", re.IGNORECASE
-)
-_PROVIDER_ARN = re.compile(r"^arn:[^:]*:iam::[^:]*:oidc-provider/(?P<issuer>.+)$", re.IGNORECASE)
 _SCHEME = re.compile(r"^https?://", re.IGNORECASE)
-_SET_QUALIFIERS = ("ForAllValues", "ForAnyValue")
 
 
 @dataclass(frozen=True)
@@ -119,35 +132,42 @@ class ConditionEntry:
         return Pointer(self.pointer.doc, self.pointer.path[:-1], key=True)
 
     @property
+    def parsed_operator(self) -> Operator | None:
+        """The operator as `iamlint.iam.conditions` reads it (case mistakes forgiven)."""
+        return parse_operator(self.operator, strict=False)
+
+    @property
     def qualifier(self) -> str:
-        head, sep, _ = self.operator.partition(":")
-        for qualifier in _SET_QUALIFIERS:
-            if sep and head.lower() == qualifier.lower():
-                return qualifier
-        return ""
+        parsed = self.parsed_operator
+        return parsed.set_qualifier or "" if parsed else ""
 
     @property
     def base(self) -> str:
-        name = self.operator.partition(":")[2] if self.qualifier else self.operator
-        return name[: -len("IfExists")] if name.lower().endswith("ifexists") else name
+        parsed = self.parsed_operator
+        return parsed.base if parsed else self.operator
 
     @property
     def if_exists(self) -> bool:
-        return self.operator.lower().endswith("ifexists")
+        parsed = self.parsed_operator
+        return parsed.if_exists if parsed else False
 
     @property
     def is_like(self) -> bool:
         """Wildcards `*`/`?` match here (StringLike, StringNotLike, ArnLike...)."""
-        return self.base.lower() in ("stringlike", "stringnotlike", "arnlike", "arnnotlike")
+        parsed = self.parsed_operator
+        return parsed.is_like if parsed else False
 
     @property
     def is_string_equality(self) -> bool:
         """`*` is a literal character under these operators."""
-        return self.base.lower() in ("stringequals", "stringequalsignorecase")
+        return self.base in ("StringEquals", "StringEqualsIgnoreCase")
 
     @property
     def negated(self) -> bool:
-        return "not" in self.base.lower()
+        """Negated operators (`StringNotEquals`...). An unknown operator is taken as written
+        positively: P006 reports it, and the trust rules judge the key and values."""
+        parsed = self.parsed_operator
+        return parsed.negated if parsed else "not" in self.operator.lower()
 
     @property
     def restricts(self) -> bool:
@@ -220,6 +240,15 @@ def trust_policies(model: Model) -> list[Policy]:
         if id(policy) not in seen and isinstance(policy.document, dict):
             seen.add(id(policy))
             found.append(policy)
+    return found
+
+
+def trusted_services(policy: Policy) -> set[str]:
+    """Service principals (lowercase) that an Allow statement lets call `sts:AssumeRole`."""
+    found: set[str] = set()
+    for statement in trust_statements(policy):
+        if statement.allows("sts:AssumeRole"):
+            found |= statement.service_texts()
     return found
 
 
@@ -319,10 +348,10 @@ def parse_issuer_key(key: str) -> IssuerKey | None:
     scheme = scheme_match.group(0) if scheme_match else ""
     rest = text[len(scheme) :]
     arn_prefix = ""
-    arn_match = _PROVIDER_ARN.match(rest)
-    if arn_match:
-        arn_prefix = rest[: arn_match.start("issuer")]
-        rest = arn_match.group("issuer")
+    arn = parse_arn(rest) if rest.startswith("arn:") else None
+    if arn is not None and arn.service == "iam" and arn.resource_type == "oidc-provider":
+        arn_prefix = rest[: len(rest) - len(arn.resource_id)]
+        rest = arn.resource_id
     issuer, claim = _split_claim(rest)
     if not scheme and not arn_prefix and not _looks_like_host(issuer):
         return None
@@ -352,26 +381,24 @@ def _looks_like_host(issuer: str) -> bool:
 
 def provider_issuer(federated: str) -> str | None:
     """`arn:aws:iam::123456789012:oidc-provider/<issuer>` -> `<issuer>` (no scheme)."""
-    match = _PROVIDER_ARN.match(federated.strip())
-    if not match:
-        return None
-    return _SCHEME.sub("", match.group("issuer")).rstrip("/")
+    parts = oidc_provider_arn_parts(federated)
+    return normalise_issuer(parts[2]) if parts else None
 
 
 def is_eks_issuer(issuer: str) -> bool:
-    return _EKS_ISSUER.match(issuer.strip()) is not None
+    return eks_oidc_issuer_parts(issuer) is not None
 
 
 def eks_issuer_parts(issuer: str) -> tuple[str, str] | None:
-    match = _EKS_ISSUER.match(issuer.strip())
-    return (match.group("region"), match.group("id")) if match else None
+    """(region, cluster ID) of an EKS issuer; None for other issuers."""
+    return eks_oidc_issuer_parts(issuer)
 
 
 def irsa_issuers(model: Model, config: Config) -> set[str]:
     """Issuers known to belong to EKS clusters from the inputs or the configuration."""
     found = {c.issuer for c in model.clusters if c.issuer}
     found |= {c.oidc_issuer for c in config.clusters if c.oidc_issuer}
-    return {_SCHEME.sub("", issuer).rstrip("/").lower() for issuer in found}
+    return {normalise_issuer(issuer).lower() for issuer in found}
 
 
 def is_irsa_issuer(issuer: str, extra: Iterable[str] = ()) -> bool:
