@@ -18,6 +18,9 @@ from iamlint.result import Result
 from iamlint.rules.registry import Rule
 
 
+STALE_DATA_DAYS = 365
+
+
 class NoInputError(Exception):
     """No file to lint was found (exit 3)."""
 
@@ -213,7 +216,24 @@ def _finish(analysis: Analysis, config: Config, options: LintOptions) -> Result:
         suppressed=outcome.suppressed,
         files=analysis.files,
         sources=analysis.sources,
+        notices=_data_age_notices(),
     )
+
+
+def _data_age_notices() -> list[str]:
+    """One notice when the shipped AWS action catalogue is over a year old."""
+    from iamlint.iam.catalogue import data_age_days, data_info
+
+    try:
+        age = data_age_days()
+    except (OSError, ValueError):
+        return []
+    if age <= STALE_DATA_DAYS:
+        return []
+    return [
+        f"the shipped AWS action catalogue is {age} days old ({data_info().get('date')}); "
+        "newer actions may be reported as unknown (P004): upgrade iamlint"
+    ]
 
 
 def _selected(rule_id: str, config: Config) -> bool:

@@ -22,7 +22,8 @@ _DOLLAR_BRACE = re.compile(r"\$\{([^{}]*)\}")
 _ANGLE = re.compile(r"<[^<>\s][^<>]*>")
 _DOUBLE_BRACE = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 _SINGLE_BRACE = re.compile(r"(?<![{$])\{([A-Za-z_][A-Za-z0-9_ .-]*)\}(?!\})")
-_SHELL_VAR = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+# $name (shell), $(NAME) (Kubernetes dependent environment variables)
+_SHELL_VAR = re.compile(r"\$(?:\((?P<paren>[A-Za-z_]\w*)\)|(?P<name>[A-Za-z_]\w*))", re.ASCII)
 
 # "${service:key}" or "${issuer/path:claim}", optionally "${key, 'default'}" (IAM's default
 # value syntax). CloudFormation's "${AWS::Region}" has a double colon; shell expansions
@@ -116,7 +117,7 @@ def contains_placeholder(value: Any) -> bool:
 
 _ANY_MARKER = re.compile(
     r"\$\{[^{}]*\}|\{\{.*?\}\}|<[^<>\s][^<>]*>|(?<![{$])\{[A-Za-z_][A-Za-z0-9_ .-]*\}"
-    r"|\$[A-Za-z_][A-Za-z0-9_]*",
+    r"|\$\([A-Za-z_][A-Za-z0-9_]*\)|\$[A-Za-z_][A-Za-z0-9_]*",
     re.DOTALL,
 )
 
@@ -145,8 +146,8 @@ def is_cfn_intrinsic(value: Any) -> bool:
 def is_placeholder_word(word: str, *, strict: bool = False) -> bool:
     """A documentation word for an account/region/partition: `ACCOUNT_ID`, `account-id`,
     `your-account-id`, `AWSAccountId`, `region-code`, `REGION`, `XXXXXXXXXXXX`.
-    With `strict`, bare `account`/`region`/`partition` do not count (they are ordinary words
-    inside a resource name)."""
+    With `strict`, only unmistakable forms count (`account-id`, `AWS_REGION`): bare
+    `account`/`region` and `SourceAccount` are ordinary words inside a name."""
     if not word or len(word) > 64:
         return False
     if _FILLER.fullmatch(word):
@@ -154,7 +155,11 @@ def is_placeholder_word(word: str, *, strict: bool = False) -> bool:
     match = _WORD.fullmatch(word)
     if not match:
         return False
-    return not strict or bool(match.group("tail")) or match.group(0) != match.group("core")
+    if not strict:
+        return True
+    # inside a resource or free text only the unmistakable forms count: `account-id`,
+    # `your_region_code`, `AWSAccountId`, `AWS_REGION` - not `SourceAccount`, `cross-account`
+    return bool(match.group("tail")) or (word.isupper() and any(c in word for c in "-_"))
 
 
 # ---------------------------------------------------------------------------------------
@@ -182,7 +187,7 @@ def _is_placeholder_text(text: str) -> bool:
     if match:
         return True
     match = _SHELL_VAR.fullmatch(stripped)
-    return bool(match) and match.group(1).lower() not in _SHELL_EXCEPTIONS
+    return bool(match) and not _is_shell_exception(match)
 
 
 @lru_cache(maxsize=16384)
@@ -206,9 +211,12 @@ def _has_marker(text: str) -> bool:
     if _SINGLE_BRACE.search(text):
         return True
     without_braced = _DOLLAR_BRACE.sub("", text)
-    return any(
-        m.group(1).lower() not in _SHELL_EXCEPTIONS for m in _SHELL_VAR.finditer(without_braced)
-    )
+    return any(not _is_shell_exception(m) for m in _SHELL_VAR.finditer(without_braced))
+
+
+def _is_shell_exception(match: re.Match[str]) -> bool:
+    name = match.group("paren") or match.group("name")
+    return match.group("paren") is None and name.lower() in _SHELL_EXCEPTIONS
 
 
 def _has_placeholder_word(text: str) -> bool:

@@ -101,3 +101,16 @@ def test_oversized_file_is_x001_naming_the_limit(tmp_path: Path) -> None:
     analysis = analyse([str(tmp_path)], Config(max_file_bytes=1000))
     (finding,) = analysis.findings
     assert finding.rule == "X001" and "1000" in finding.message
+
+
+def test_stale_data_notice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from iamlint import api
+    from iamlint.api import lint
+    from iamlint.iam import catalogue
+
+    write(tmp_path, "policy.json", BAD_EFFECT)
+    monkeypatch.setattr(catalogue, "data_age_days", lambda today=None: api.STALE_DATA_DAYS + 30)
+    (notice,) = lint([str(tmp_path)], Config()).notices
+    assert "days old" in notice and "P004" in notice
+    monkeypatch.setattr(catalogue, "data_age_days", lambda today=None: 10)
+    assert lint([str(tmp_path)], Config()).notices == []

@@ -8,6 +8,7 @@ from iamlint.sources.awscli import extract_awscli
 from iamlint.sources.cloudformation import extract_cloudformation
 from iamlint.sources.common import infer_policy_kind, is_policy_document, policy_at
 from iamlint.sources.k8s import extract_k8s
+from iamlint.sources.terraform import extract_terraform
 
 
 def extract(doc: Document, model: Model) -> bool:
@@ -15,7 +16,7 @@ def extract(doc: Document, model: Model) -> bool:
     model.documents.append(doc)
     root = doc.root()
     data = doc.data
-    if extract_cloudformation(root, model):
+    if extract_terraform(root, model) or extract_cloudformation(root, model):
         return True
     if is_policy_document(data):
         kind = infer_policy_kind(data)

@@ -259,8 +259,9 @@ class Template:
         if resolved is NO_VALUE:
             return NO_VALUE
         if _has_unknown(resolved):
-            why = unknown_reason(resolved) or f"`{_describe(value)}` is known only after deploy"
-            tree.unresolved.append(Unresolved(out, why))
+            fallback = f"`{_describe(value)}` is known only after deploy"
+            for why in unknown_reasons(resolved) or [fallback]:
+                tree.unresolved.append(Unresolved(out, why))
             return resolved if isinstance(resolved, Symbolic) else value
         return resolved
 

@@ -111,7 +111,7 @@ def _message(ecr: EcrPolicy, statement: Statement, granted: list[str]) -> str:
     weak = [use for use in condition_uses(statement) if not use.restricts]
     why = (
         f"; its condition `{weak[0].operator}` on `{weak[0].key}` does not restrict it "
-        "(negated, `...IfExists`, `ForAllValues:` or `*` values let other callers through)"
+        f"({weak[0].weakness})"
         if weak
         else ""
     )

@@ -197,6 +197,7 @@ class ConditionUse:
     key: str  # as written
     restricts: bool  # limits the statement to the values (an Allow guard)
     excludes: bool  # negated form: matches everyone outside the values (a Deny guard)
+    weakness: str = ""  # why it does not restrict, when it does not
 
 
 def condition_uses(statement: Statement) -> list[ConditionUse]:
@@ -219,15 +220,27 @@ def _use(operator: str, key: str, values: Any) -> ConditionUse:
 
     parsed = parse_operator(operator.strip(), strict=False)
     if parsed is None or parsed.type not in ("string", "arn"):
-        return ConditionUse(operator, key, restricts=False, excludes=False)
-    # ForAllValues passes when the key is absent; IfExists too, unless the key is always set.
-    absent_passes = parsed.set_qualifier == "ForAllValues" or (
-        parsed.if_exists and key.strip().lower() not in ALWAYS_PRESENT_KEYS
-    )
+        return ConditionUse(operator, key, False, False, "it is not a string or ARN operator")
     written = _strings(values)
     open_value = not written or any(v.strip() == "*" for v in written)
-    restricts = not parsed.negated and not absent_passes and not open_value
-    return ConditionUse(operator, key, restricts, excludes=parsed.negated and not open_value)
+    weakness = ""
+    if not written:
+        weakness = "it has no value"
+    elif open_value:
+        weakness = "its value `*` matches every caller"
+    elif parsed.negated:
+        weakness = "a negated operator in an `Allow` admits everyone outside the values"
+    elif parsed.set_qualifier == "ForAllValues":
+        weakness = "`ForAllValues:` is true when the key is absent"
+    elif parsed.if_exists and key.strip().lower() not in ALWAYS_PRESENT_KEYS:
+        weakness = "`...IfExists` is true when the key is absent"
+    return ConditionUse(
+        operator,
+        key,
+        restricts=not weakness,
+        excludes=parsed.negated and not open_value,
+        weakness=weakness,
+    )
 
 
 def is_restricted(statement: Statement) -> bool:

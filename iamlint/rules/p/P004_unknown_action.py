@@ -90,10 +90,26 @@ def _message(value: str) -> str:
         hint = f" (did you mean `{close}:{local}`?)" if close else ""
         return f"unknown service prefix `{prefix}` in `{text}`{hint}"
     if not WILDCARDS.isdisjoint(text):
-        return f"`{text}` matches no action: check the spelling of the pattern"
+        return f"`{text}` matches no action{_pattern_hint(prefix, local)}"
     close = did_you_mean(local, _documented_actions(prefix), cutoff=0.8)
     hint = f": did you mean `{prefix.lower()}:{close}`?" if close else _elsewhere(text, local)
     return f"unknown action `{text}`: `{prefix.lower()}` has no action `{local}`{hint}"
+
+
+def _pattern_hint(prefix: str, local: str) -> str:
+    """`ec2:Descibe*` -> `ec2:Describe*`: the closest action-name start to the pattern's."""
+    stem = local[:-1]
+    if not local.endswith("*") or not stem or not WILDCARDS.isdisjoint(stem):
+        return ": check the spelling of the pattern"
+    starts = {
+        name[:size]
+        for name in _documented_actions(prefix)
+        for size in (len(stem) - 1, len(stem), len(stem) + 1)
+    }
+    close = did_you_mean(stem, starts, cutoff=0.9) if len(stem) >= 5 else None
+    if close:
+        return f": did you mean `{prefix.lower()}:{close}*`?"
+    return f": no `{prefix.lower()}` action starts with `{stem}`"
 
 
 def _documented_actions(prefix: str) -> list[str]:
@@ -122,7 +138,8 @@ def _no_prefix(text: str) -> str:
     from iamlint.iam.catalogue import expand_action
 
     matches = expand_action(f"*:{text}", include_legacy=False) if WILDCARDS.isdisjoint(text) else []
-    hint = f" (e.g. `{matches[0]}`)" if len(matches) == 1 else ""
-    if 1 < len(matches) <= 3:
-        hint = " (" + " or ".join(f"`{m}`" for m in matches) + ")"
+    hint = ""
+    if matches:
+        shown = " or ".join(f"`{m}`" for m in matches[:3])
+        hint = f" (e.g. {shown})" if len(matches) > 3 else f" ({shown})"
     return f"`{text}` has no service prefix: an action is written `service:Action`{hint}"

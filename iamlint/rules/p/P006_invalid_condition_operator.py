@@ -13,13 +13,20 @@ and preceded by `ForAllValues:` or `ForAnyValue:`. Reported:
   always false;
 - surrounding whitespace.
 
-Set operators on single-valued keys (`ForAllValues:StringEquals` on `aws:SourceAccount`)
-are a different problem (T009 reports it for IRSA keys).
+A set operator on a global key that is single-valued (`ForAllValues:StringEquals` on
+`aws:SourceAccount`; the catalogue types multivalued keys as `ArrayOf...`) is a warning:
+AWS accepts it, but `ForAllValues:` is then also true when the key is missing (fails open)
+and `ForAnyValue:` with a negated operator is false when it is missing (a `Deny` with
+`ForAnyValue:StringNotEquals` stops applying). `ForAnyValue:` with a positive operator
+means the plain operator there and is left alone. Service keys are
+left alone (their single/multi typing is less reliable), IRSA `:sub`/`:aud` keys are T009's,
+and AWS managed policies are not warned about.
 
 ## Why it matters
 IAM rejects an unknown or mis-cased operator with `MalformedPolicyDocument: Invalid
-Condition type`, so the policy is not created or updated. `ForAllValues:Null` passes
-validation but makes the condition meaningless, which silently widens or closes the grant.
+Condition type`, so the policy is not created or updated. `ForAllValues:Null` and set
+operators on single-valued keys pass validation but change what the condition means, which
+silently widens or closes the grant.
 
 ## Example
 ```json
@@ -31,7 +38,8 @@ validation but makes the condition meaningless, which silently widens or closes 
 
 ## Fix
 Use the operator name exactly as AWS spells it (`StringEquals`, `ForAnyValue:StringLike`,
-`BoolIfExists`), and `Null` without `IfExists` or set operators.
+`BoolIfExists`), `Null` without `IfExists` or set operators, and set operators only on
+multivalued keys (`aws:TagKeys`, `aws:PrincipalOrgPaths`, `aws:CalledVia`).
 
 ## References
 - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html
@@ -39,12 +47,13 @@ Use the operator name exactly as AWS spells it (`StringEquals`, `ForAnyValue:Str
 """
 
 from collections.abc import Iterator
+from typing import Any
 
-from iamlint.finding import Finding
-from iamlint.model import Model
+from iamlint.finding import Finding, Severity
+from iamlint.model import Model, Policy
 from iamlint.placeholders import contains_placeholder, is_cfn_intrinsic
 from iamlint.rules.base import RuleContext, finding
-from iamlint.rules.p._policy import statements
+from iamlint.rules.p._policy import Statement, is_aws_managed, statements
 from iamlint.rules.registry import rule
 
 
@@ -74,3 +83,41 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
                         "; ".join(problems),
                         resource=policy.label,
                     )
+                else:
+                    yield from _set_operator_on_single_value(policy, statement, operator)
+
+
+def _set_operator_on_single_value(
+    policy: Policy, statement: Statement, operator: str
+) -> Iterator[Finding]:
+    from iamlint.iam.catalogue import condition_key_types
+    from iamlint.iam.conditions import FOR_ALL_VALUES, is_multivalued_type, parse_operator
+
+    parsed = parse_operator(operator)
+    block: Any = statement.data["Condition"][operator]
+    if parsed is None or not parsed.set_qualifier or not isinstance(block, dict):
+        return
+    for key in block:
+        if not isinstance(key, str) or not key.lower().startswith("aws:"):
+            continue
+        types = condition_key_types(key)
+        if not types or is_multivalued_type(types) or is_aws_managed(policy):
+            continue
+        plain = operator.partition(":")[2]
+        if parsed.set_qualifier == FOR_ALL_VALUES:
+            effect = "the condition is then also true when the key is missing (fails open)"
+        elif parsed.negated:
+            effect = (
+                f"the condition is then false when the key is missing, where `{plain}` alone "
+                "is true (a `Deny` stops applying)"
+            )
+        else:
+            continue  # ForAnyValue with a positive operator means the plain operator
+        yield finding(
+            "P006",
+            statement.pointer.child("Condition", operator, key).at_key(),
+            f"`{parsed.set_qualifier}:` on `{key}`, which is single-valued: {effect}; "
+            f"write `{plain}`",
+            resource=policy.label,
+            severity=Severity.WARNING,
+        )

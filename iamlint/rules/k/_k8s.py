@@ -1,0 +1,161 @@
+"""What the K rules share: webhook annotations, metadata blocks, container env.
+
+Not a rule module: registers nothing and imports only the model.
+
+Facts from the EKS Pod Identity Webhook (aws/amazon-eks-pod-identity-webhook,
+`pkg/annotations.go`, `pkg/cache/cache.go`, `pkg/handler/handler.go`): it reads
+`eks.amazonaws.com/role-arn`, `audience`, `sts-regional-endpoints` (Go `strconv.ParseBool`)
+and `token-expiration` (`strconv.ParseInt`, raised to at least 600) from the
+ServiceAccount, and `token-expiration` and `skip-containers` from the Pod; annotation keys
+are looked up exactly (case-sensitive). A container that already sets `AWS_ROLE_ARN` or
+`AWS_WEB_IDENTITY_TOKEN_FILE` gets neither injected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from iamlint.load.document import Pointer
+from iamlint.model import Container, Model, ServiceAccount, Workload
+
+DOMAIN = "eks.amazonaws.com"
+ROLE_ARN = f"{DOMAIN}/role-arn"
+AUDIENCE = f"{DOMAIN}/audience"
+STS_REGIONAL = f"{DOMAIN}/sts-regional-endpoints"
+TOKEN_EXPIRATION = f"{DOMAIN}/token-expiration"
+SKIP_CONTAINERS = f"{DOMAIN}/skip-containers"
+SA_ANNOTATIONS = (ROLE_ARN, AUDIENCE, STS_REGIONAL, TOKEN_EXPIRATION)
+POD_ANNOTATIONS = (TOKEN_EXPIRATION, SKIP_CONTAINERS)
+WEBHOOK_ANNOTATIONS = (*SA_ANNOTATIONS, SKIP_CONTAINERS)
+
+
+@dataclass
+class MetadataBlock:
+    """An `annotations` or `labels` mapping of an object or of its pod template."""
+
+    pointer: Pointer  # the mapping
+    field: str  # annotations | labels
+    where: str  # for messages: "ServiceAccount default/app", "pod template of ..."
+    misplaced: bool = False  # not under `metadata` (mis-indented)
+
+    @property
+    def items(self) -> dict[Any, Any]:
+        value = self.pointer.value
+        return value if isinstance(value, dict) else {}
+
+
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, or `limit + 1` as soon as it must exceed `limit`."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, char_a in enumerate(a, 1):
+        current = [i]
+        for j, char_b in enumerate(b, 1):
+            cost = 0 if char_a == char_b else 1
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def _squash(key: str) -> str:
+    return "".join(c for c in key.lower() if c.isalnum())
+
+
+def meant_annotation(key: Any, candidates: tuple[str, ...] = WEBHOOK_ANNOTATIONS) -> str | None:
+    """The webhook annotation `key` was probably meant to be, or None.
+
+    Exact keys are not near misses. Near: same letters ignoring case, `-`, `_`, `.`,
+    `/` and spaces (`eks.amazonaws.com/role_arn`, `eks.amazonaws.com/roleArn`, a trailing
+    space), or a small edit distance (`eks.amazon.com/role-arn`, `eks.amazonaws.com/role`).
+    """
+    if not isinstance(key, str) or key in candidates:
+        return None
+    lowered = key.strip().lower()
+    squashed = _squash(key)
+    for target in candidates:
+        if squashed == _squash(target):
+            return target
+    for target in candidates:
+        limit = 4 if target == ROLE_ARN else 2
+        if edit_distance(lowered, target, limit) <= limit:
+            return target
+    return None
+
+
+def service_account_blocks(sa: ServiceAccount) -> Iterator[MetadataBlock]:
+    root = sa.pointer
+    yield from _blocks(root, sa.label)
+
+
+def workload_blocks(workload: Workload) -> Iterator[MetadataBlock]:
+    """The workload's own metadata blocks and those of its pod template(s)."""
+    yield from _blocks(workload.pointer, workload.label)
+    template = pod_template(workload)
+    if template is not None:
+        yield from _blocks(template, f"pod template of {workload.label}")
+
+
+def pod_template(workload: Workload) -> Pointer | None:
+    """The pod template (`spec.template`, `spec.jobTemplate.spec.template`), None for a Pod."""
+    spec = workload.pod_spec
+    if spec is None or workload.kind == "Pod" or not spec.path or spec.path[-1] != "spec":
+        return None
+    return Pointer(spec.doc, spec.path[:-1])
+
+
+def pod_annotations(workload: Workload) -> Pointer | None:
+    """Where the webhook reads pod annotations: the Pod's, or the pod template's."""
+    owner = workload.pointer if workload.kind == "Pod" else pod_template(workload)
+    if owner is None:
+        return None
+    metadata = owner.value.get("metadata") if isinstance(owner.value, dict) else None
+    if isinstance(metadata, dict) and isinstance(metadata.get("annotations"), dict):
+        return owner.child("metadata", "annotations")
+    return None
+
+
+def _blocks(owner: Pointer, where: str) -> Iterator[MetadataBlock]:
+    data = owner.value
+    if not isinstance(data, dict):
+        return
+    metadata = data.get("metadata")
+    for field in ("annotations", "labels"):
+        if isinstance(metadata, dict) and isinstance(metadata.get(field), dict):
+            yield MetadataBlock(owner.child("metadata", field), field, where)
+        if isinstance(data.get(field), dict):
+            yield MetadataBlock(owner.child(field), field, where, misplaced=True)
+
+
+EnvEntry = tuple[Pointer, dict[str, Any]]
+
+
+def containers_with_env(workload: Workload) -> Iterator[tuple[Container, list[EnvEntry]]]:
+    """Each container with its `env` entries (pointer, entry) that are mappings."""
+    for container in workload.containers:
+        data = container.pointer.value
+        env = data.get("env") if isinstance(data, dict) else None
+        if not isinstance(env, list):
+            continue
+        entries = [
+            (container.pointer.child("env", index), item)
+            for index, item in enumerate(env)
+            if isinstance(item, dict)
+        ]
+        if entries:
+            yield container, entries
+
+
+def service_account_of(model: Model, workload: Workload) -> ServiceAccount | None:
+    for sa in model.service_accounts_in(workload.namespace):
+        if sa.name == workload.service_account_name:
+            return sa
+    return None
+
+
+def container_label(workload: Workload, container: Container) -> str:
+    return f"container `{container.name}` of {workload.label}" if container.name else workload.label
