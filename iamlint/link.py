@@ -39,8 +39,13 @@ USAGE_LABELS = {
 def link(model: Model, config: Config) -> None:
     _attach_loose_role_policies(model)
     _apply_cluster_facts(model, config)
+    _assign_service_account_clusters(model, config)
     for use in _role_references(model):
         _record(model, use)
+    _note_missing_roles(model)
+    from iamlint.rules.i._irsa import note_unresolved
+
+    note_unresolved(model, config)
 
 
 def _attach_loose_role_policies(model: Model) -> None:
@@ -64,6 +69,17 @@ def _apply_cluster_facts(model: Model, config: Config) -> None:
         cluster.account = cluster.account or (fact.account_id or "")
         cluster.region = cluster.region or (fact.region or "")
         cluster.issuer = cluster.issuer or (fact.oidc_issuer or "")
+
+
+def _assign_service_account_clusters(model: Model, config: Config) -> None:
+    """Manifests do not say which cluster they run in: when the run names exactly one
+    cluster (`--cluster` / config `clusters:`, else the only cluster in the inputs), that
+    is the cluster of every ServiceAccount and workload that has none."""
+    names = [c.name for c in config.clusters] or list(dict.fromkeys(c.name for c in model.clusters))
+    if len(names) != 1 or not names[0]:
+        return
+    for item in (*model.service_accounts, *model.workloads):
+        item.cluster = item.cluster or names[0]
 
 
 def _config_document(model: Model, config: Config) -> Any:
@@ -113,3 +129,48 @@ def _record(model: Model, use: RoleUse) -> None:
     use.role = model.resolve_role(use.role_arn)
     if use.role is not None:
         use.role.usages.add(use.usage)
+    elif use.usage in _RUNTIME_ROLE_USAGES:
+        model.unresolved.append(
+            Unresolved(
+                "X006",
+                use.pointer,
+                f"{USAGE_LABELS[use.usage]} `{use.role_arn}` is not defined in the inputs; "
+                "its trust and permission checks were skipped",
+                resource=use.role_arn,
+            )
+        )
+
+
+# Roles whose trust and permissions the T013-T015, E and F rules check (the IRSA and Pod
+# Identity rules report their own unresolved roles).
+_RUNTIME_ROLE_USAGES = frozenset({NODE_ROLE, FARGATE_ROLE, ECS_TASK_ROLE, ECS_EXECUTION_ROLE})
+
+
+def _note_missing_roles(model: Model) -> None:
+    """X006 once per role that the inputs use but do not define (valid role ARNs only:
+    malformed ones are K001's and others'). An IRSA role of an account whose complete role
+    list is in the inputs does not exist: I006 reports that instead."""
+    from iamlint.iam.arn import role_arn_parts
+    from iamlint.placeholders import contains_placeholder
+
+    noted: set[str] = set()
+    for use in model.role_uses:
+        parts = role_arn_parts(use.role_arn)
+        key = use.role_arn.lower()
+        if use.role is not None or parts is None or key in noted:
+            continue
+        if contains_placeholder(use.role_arn):
+            continue
+        if use.usage == IRSA_ROLE and parts[1] in model.complete_role_accounts:
+            continue
+        noted.add(key)
+        model.unresolved.append(
+            Unresolved(
+                "X006",
+                use.pointer,
+                f"role `{use.role_arn}` is not in the scanned inputs: the checks of its trust "
+                "policy and permissions were skipped; scan the file that defines it (IaC, or "
+                "`aws iam get-role` output) or run with --aws",
+                resource=use.role_arn,
+            )
+        )

@@ -8,6 +8,7 @@ need so that no rule has to be quadratic.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,6 +75,10 @@ class Role:
     permissions_boundary: str = ""
     usages: set[str] = field(default_factory=set)
     origin: str = "file"
+    # False when the source lists only part of the role's policies (`aws iam get-role`
+    # output has none; an IaC policy reference unknown until deploy): permission checks can
+    # then prove an allow, never a deny
+    permissions_complete: bool = True
 
     @property
     def label(self) -> str:
@@ -336,8 +341,14 @@ class Model:
     # findings produced while extracting (X003 embedded parse errors, ...)
     extraction_findings: list[Finding] = field(default_factory=list)
     default_namespace: str = "default"
+    # accounts whose complete role list / OIDC provider list the inputs hold (an untruncated
+    # `get-account-authorization-details`, `list-open-id-connect-providers`, live mode):
+    # only there may "does not exist" be concluded (I006, I004)
+    complete_role_accounts: set[str] = field(default_factory=set)
+    complete_provider_accounts: set[str] = field(default_factory=set)
 
     _indexes: dict[str, dict[str, list[Any]]] = field(default_factory=dict, repr=False)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def add_policy(self, policy: Policy) -> Policy:
         self.policies.append(policy)
@@ -350,6 +361,12 @@ class Model:
             built = _INDEX_BUILDERS[name](self)
             self._indexes[name] = built
         return built
+
+    def memo(self, name: str, build: Callable[[], Any]) -> Any:
+        """A run-wide analysis computed once and shared by the rules that need it."""
+        if name not in self._memo:
+            self._memo[name] = build()
+        return self._memo[name]
 
     def roles_by_arn(self, arn: str) -> list[Role]:
         return self.index("roles_by_arn").get(arn.lower(), [])

@@ -174,7 +174,9 @@ def test_placeholder_words_strict_mode() -> None:
 def test_loosen_turns_placeholders_into_wildcards() -> None:
     assert loosen("arn:aws:iam::<account-id>:role/x") == "arn:aws:iam::*:role/x"
     assert loosen("arn:${AWS::Partition}:iam::${AWS::AccountId}:root") == "arn:*:iam::*:root"
-    assert loosen("arn:aws:lambda:r:1:function:f:$LATEST") == "arn:aws:lambda:r:1:function:f:$LATEST"
+    assert (
+        loosen("arn:aws:lambda:r:1:function:f:$LATEST") == "arn:aws:lambda:r:1:function:f:$LATEST"
+    )
     assert loosen("arn:aws:iam::ACCOUNT_ID:role/x") is None
 
 
@@ -227,7 +229,10 @@ def test_corpus_arns_with_real_looking_accounts_are_not_placeholders() -> None:
     plain = [
         a
         for a in _corpus_arns()
-        if _plain_account(a) and "{" not in a and "<" not in a and "$" not in a.replace("$LATEST", "")
+        if _plain_account(a)
+        and "{" not in a
+        and "<" not in a
+        and "$" not in a.replace("$LATEST", "")
     ]
     assert plain
     flagged = [a for a in plain if contains_placeholder(a)]

@@ -261,7 +261,7 @@ class _Statement:
         if stmt.principal is not None and stmt.not_principal is None:
             return _principals_match(stmt.principal, call.principal)[0]
         if stmt.not_principal is not None and stmt.principal is None:
-            return ~_principals_match(stmt.not_principal, call.principal)[0]
+            return ~_names_exactly(stmt.not_principal, call.principal)
         return FALSE
 
     def principal_via_account(self, call: _Call) -> bool:
@@ -330,6 +330,25 @@ def _principals_match(principals: Principals, caller: str) -> tuple[TriState, bo
     if found is FALSE and principals.unreadable:
         found = UNKNOWN
     return found, found is TRUE  # a TRUE here came from an account-level value
+
+
+def _names_exactly(principals: Principals, caller: str) -> TriState:
+    """`NotPrincipal` excludes only identities it names exactly: an account ARN does not
+    exclude the account's roles, a role ARN does not exclude the role's sessions (the IAM
+    guide has Deny/NotPrincipal list the account, the role and the assumed-role session)."""
+    if principals.is_anyone:
+        return TRUE
+    results: list[TriState] = []
+    for kind, items in principals.by_type.items():
+        for value, _ in items:
+            if contains_placeholder(value) or (kind == "AWS" and not caller):
+                results.append(UNKNOWN)
+            elif value == caller:
+                return TRUE
+            else:
+                results.append(FALSE)
+    found = tri_any(results)
+    return UNKNOWN if found is FALSE and principals.unreadable else found
 
 
 _ACCOUNT_ID = re.compile(r"\d{12}")

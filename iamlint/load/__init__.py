@@ -106,8 +106,20 @@ def _embedding_for(outer: Pointer) -> EmbeddingMap:
         return EmbeddingMap(outer)
     if lines[line - 1][col - 1 : col] == ">":
         return EmbeddingMap(outer)  # folded: lines do not map one to one
-    indent = _content_indent(lines, line)
+    indent = _explicit_indent(doc, outer, lines[line - 1], col)
+    if indent is None:
+        indent = _content_indent(lines, line)
     return EmbeddingMap(outer, literal=True, line_offset=line, column_offset=indent)
+
+
+def _explicit_indent(doc: Document, outer: Pointer, header: str, col: int) -> int | None:
+    """`|2`: content indentation is the enclosing block's indentation plus the digit."""
+    digits = [c for c in header[col : col + 2] if c.isdigit()]
+    if not digits:
+        return None
+    key = doc.span(outer.path, True) if outer.path and isinstance(outer.path[-1], str) else None
+    parent = key[1] - 1 if key is not None else len(header) - len(header.lstrip(" "))
+    return parent + int(digits[0])
 
 
 def _content_indent(lines: list[str], header_line: int) -> int:

@@ -60,6 +60,8 @@ def _role(pointer: Pointer, model: Model, origin: str = "cli") -> Role:
         account=account_of(arn),
         path=text_of(data.get("Path")) or "/",
         origin=origin,
+        # `get-role` output lists no policies; `get-account-authorization-details` lists all
+        permissions_complete="RolePolicyList" in data or "AttachedManagedPolicies" in data,
     )
     if "AssumeRolePolicyDocument" in data:
         role.trust = policy_at(
@@ -117,7 +119,9 @@ def _authorization_details(pointer: Pointer, model: Model) -> None:
     data = pointer.value
     for index, item in enumerate(_list(data.get("RoleDetailList"))):
         if isinstance(item, dict):
-            _role(pointer.child("RoleDetailList", index), model)
+            role = _role(pointer.child("RoleDetailList", index), model)
+            if data.get("IsTruncated") is not True and role.account:
+                model.complete_role_accounts.add(role.account)  # every role of it is here
     for index, item in enumerate(_list(data.get("Policies"))):
         if isinstance(item, dict):
             _managed_policy(pointer.child("Policies", index), model)
@@ -149,13 +153,18 @@ def _managed_policy(pointer: Pointer, model: Model) -> None:
 
 
 def _policy_version(pointer: Pointer, model: Model) -> None:
-    policy_at(pointer.child("PolicyVersion", "Document"), IDENTITY, model, origin="cli")
+    """`aws iam get-policy-version`: a managed policy's version (its ARN is not in the output)."""
+    policy = policy_at(pointer.child("PolicyVersion", "Document"), IDENTITY, model, origin="cli")
+    if policy is not None:
+        model.managed_policies.append(policy)
 
 
 def _oidc_provider_list(pointer: Pointer, model: Model) -> None:
     for index, item in enumerate(_list(pointer.value.get("OpenIDConnectProviderList"))):
         arn = text_of(item.get("Arn")) if isinstance(item, dict) else ""
         if arn:
+            if account_of(arn):
+                model.complete_provider_accounts.add(account_of(arn))  # not paginated
             url = arn.split(":oidc-provider/", 1)[-1] if ":oidc-provider/" in arn else ""
             model.oidc_providers.append(
                 OidcProvider(

@@ -104,6 +104,13 @@ class ResolvedTree:
     aliases: dict[Path, Path] = field(default_factory=dict)  # resolved path -> source path
     unresolved: list[Unresolved] = field(default_factory=list)
 
+    def forget(self, prefix: Path) -> None:
+        """Drop what was recorded for a subtree that resolved to `AWS::NoValue`."""
+        size = len(prefix)
+        for path in [p for p in self.aliases if p[:size] == prefix]:
+            del self.aliases[path]
+        self.unresolved = [u for u in self.unresolved if u.path[:size] != prefix]
+
 
 def is_intrinsic(value: Any) -> bool:
     """A one-key mapping naming an intrinsic function: `{"Ref": ...}`, `{"Fn::Sub": ...}`."""
@@ -279,6 +286,7 @@ class Template:
             position = len(result)
             resolved = self._tree(item, (*src, index), (*out, position), source, tree, depth + 1)
             if resolved is NO_VALUE:
+                tree.forget((*out, position))  # the next item takes this position
                 continue
             if position != index:
                 tree.aliases.setdefault((*out, position), (*src, index))

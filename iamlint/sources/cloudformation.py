@@ -261,6 +261,12 @@ class _Resource:
 
     @property
     def label(self) -> str:
+        """The logical ID, or for CDK output the construct path users know it by."""
+        resource = self.extraction.raw.get(self.logical_id)
+        metadata = resource.get("Metadata") if isinstance(resource, dict) else None
+        path = metadata.get("aws:cdk:path") if isinstance(metadata, dict) else None
+        if isinstance(path, str) and path.strip():
+            return path.strip().removesuffix("/Resource")
         return self.logical_id
 
     @property
@@ -321,12 +327,19 @@ def _role(ex: _Extraction, res: _Resource) -> None:
         policy = ex.policy(res, document, IDENTITY, label, owner=role.label)
         if policy is not None:
             role.inline_policies.append(policy)
+        else:
+            role.permissions_complete = False  # unknown until deploy (noted as X008)
     for index, _item in res.items("ManagedPolicyArns"):
         arn = _managed_policy_reference(ex, res, index)
         if arn:
             role.attachments.append(
                 Attachment(arn, res.properties.child("ManagedPolicyArns", index))
             )
+        else:
+            role.permissions_complete = False
+    for key in ("Policies", "ManagedPolicyArns"):
+        if key in res.props and not isinstance(res.props[key], list):
+            role.permissions_complete = False  # a list known only after deploy
 
 
 def _managed_policy_reference(ex: _Extraction, res: _Resource, index: int) -> str:
@@ -443,7 +456,7 @@ def _cluster(ex: _Extraction, res: _Resource) -> None:
         )
     )
     res.note(
-        res.pointer,
+        res.pointer.at_key(),
         f"{res.label}: the cluster's OIDC issuer is known only after deploy; "
         "checks that need it are skipped",
     )
@@ -453,7 +466,7 @@ def _node_group(ex: _Extraction, res: _Resource) -> None:
     ex.model.node_groups.append(
         NodeGroup(
             cluster=ex.cluster_reference(res, "ClusterName"),
-            name=res.text("NodegroupName") or res.logical_id,
+            name=res.text("NodegroupName") or res.label,
             pointer=res.pointer,
             node_role_arn=ex.role_reference(res, "NodeRole"),
             role_pointer=res.properties.child("NodeRole") if "NodeRole" in res.props else None,
@@ -462,23 +475,31 @@ def _node_group(ex: _Extraction, res: _Resource) -> None:
 
 
 def _fargate_profile(ex: _Extraction, res: _Resource) -> None:
-    selectors = []
-    for _index, item in res.items("Selectors"):
-        if isinstance(item, dict):
-            selectors.append(
-                {k[:1].lower() + k[1:]: v for k, v in item.items() if isinstance(k, str)}
-            )
+    selectors = [
+        _selector(item) for _index, item in res.items("Selectors") if isinstance(item, dict)
+    ]
     key = "PodExecutionRoleArn"
     ex.model.fargate_profiles.append(
         FargateProfile(
             cluster=ex.cluster_reference(res, "ClusterName"),
-            name=res.text("FargateProfileName") or res.logical_id,
+            name=res.text("FargateProfileName") or res.label,
             pointer=res.pointer,
             pod_execution_role_arn=ex.role_reference(res, key),
             role_pointer=res.properties.child(key) if key in res.props else None,
             selectors=selectors,
         )
     )
+
+
+def _selector(item: dict[str, Any]) -> dict[str, Any]:
+    """A Fargate selector in the API's shape: `{"namespace": ..., "labels": {key: value}}`."""
+    selector: dict[str, Any] = {"namespace": item.get("Namespace")}
+    labels = item.get("Labels")
+    if isinstance(labels, list):
+        selector["labels"] = {
+            label.get("Key"): label.get("Value") for label in labels if isinstance(label, dict)
+        }
+    return selector
 
 
 def _pod_identity(ex: _Extraction, res: _Resource) -> None:
@@ -558,7 +579,7 @@ def _service(ex: _Extraction, res: _Resource) -> None:
     exec_pointer = res.properties.child("EnableExecuteCommand") if exec_value is not None else None
     has_definition = "TaskDefinition" in res.props
     service = EcsService(
-        name=res.text("ServiceName") or res.logical_id,
+        name=res.text("ServiceName") or res.label,
         pointer=res.pointer,
         enable_execute_command=enabled,
         exec_pointer=exec_pointer,

@@ -8,7 +8,7 @@ from urllib.parse import unquote
 from iamlint.finding import Finding, Severity
 from iamlint.load import ParseError, load_embedded
 from iamlint.load.document import Pointer
-from iamlint.model import IDENTITY, RESOURCE, TRUST, Model, Policy
+from iamlint.model import IDENTITY, RESOURCE, TRUST, Model, Policy, Unresolved
 
 STS_ASSUME_ACTIONS = (
     "sts:assumerole",
@@ -103,6 +103,12 @@ def embedded_policy(pointer: Pointer, model: Model) -> Pointer | None:
         return None
     if text.lstrip().startswith("%7B") or text.lstrip().startswith("%7b"):
         text = unquote(text)
+    if not text.lstrip().startswith(("{", "[")) and _is_placeholder(text):
+        model.unresolved.append(
+            Unresolved("X008", pointer, f"policy text `{text.strip()[:60]}` is a placeholder; "
+                       "the policy was not checked")
+        )
+        return None
     try:
         docs = load_embedded(text, pointer)
     except ParseError as error:
@@ -111,6 +117,12 @@ def embedded_policy(pointer: Pointer, model: Model) -> Pointer | None:
     if not docs or not isinstance(docs[0].data, dict):
         return None
     return docs[0].root()
+
+
+def _is_placeholder(text: str) -> bool:
+    from iamlint.placeholders import is_placeholder
+
+    return is_placeholder(text.strip())
 
 
 def embedded_parse_finding(pointer: Pointer, error: ParseError) -> Finding:

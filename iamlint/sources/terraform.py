@@ -64,6 +64,10 @@ _MODULE_STEP = re.compile(r'module\.([A-Za-z0-9_-]+)(\[(?:"(?:[^"\\]|\\.)*"|\d+)
 _RESOURCE_REF = re.compile(
     r'^((?:data\.)?[A-Za-z][A-Za-z0-9_-]*\.[A-Za-z_][A-Za-z0-9_-]*)(?:\[("(?:[^"\\]|\\.)*"|\d+)\])?'
 )
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+# What a view shows for an attribute whose value is known only after apply (as `terraform
+# plan` prints it): present, but no value to check
+UNKNOWN = "(known after apply)"
 _NOT_RESOURCES = ("var.", "local.", "each.", "count.", "path.", "terraform.", "self.")
 _MAX_HOPS = 8
 
@@ -183,7 +187,7 @@ class _Plan:
         self.policy_texts: set[str] = set()  # rendered policies seen, to skip data duplicates
 
     def run(self) -> None:
-        for phase in range(3):
+        for phase in range(4):
             for instance in self.instances:
                 entry = _HANDLERS.get((instance.mode, instance.type))
                 if entry is not None and entry[0] == phase:
@@ -492,9 +496,15 @@ def _module_address(steps: list[tuple[str, str]]) -> str:
 
 
 def _attribute_text(path: tuple[Any, ...]) -> str:
+    """`("metadata", 0, "annotations", "a/b")` -> `metadata[0].annotations["a/b"]`."""
     text = ""
     for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif not _IDENTIFIER.match(str(part)):
+            text += f"[{json.dumps(part)}]"
+        else:
+            text += f".{part}" if text else str(part)
     return text
 
 
@@ -819,9 +829,11 @@ def _task_view(it: _Instance, task_role: str, execution_role: str) -> Pointer:
         if value:
             data[_camel(key)] = value
             aliases[(_camel(key),)] = it.at(key).path
-    if it.unknown_pointer is not None and isinstance(it.unknown, dict):
-        for key in it.unknown:
-            aliases.setdefault((_camel(key),), it.at(key).path)
+    if isinstance(it.unknown, dict):
+        for key, unknown in it.unknown.items():
+            if unknown is True:
+                data.setdefault(_camel(key), UNKNOWN)  # present, value known after apply
+                aliases.setdefault((_camel(key),), it.at(key).path)
     return view(it.pointer, data, aliases)
 
 
@@ -921,30 +933,32 @@ def _camel(key: str) -> str:
 
 
 Handler = Callable[[_Plan, _Instance], None]
-# (mode, type) -> (phase, handler): what others refer to first, data sources last
+# (mode, type) -> (phase, handler): roles and policies first, then what refers to them
+# and is referred to (clusters, task definitions, repositories), then the rest; policy
+# documents last, to skip those a resource already renders
 _HANDLERS: dict[tuple[str, str], tuple[int, Handler]] = {
     ("managed", "aws_iam_role"): (0, _role),
     ("managed", "aws_iam_policy"): (0, _managed_policy),
-    ("managed", "aws_eks_cluster"): (0, _cluster),
-    ("managed", "aws_ecs_task_definition"): (0, _task_definition),
-    ("managed", "aws_ecr_repository"): (0, _repository),
-    ("managed", "aws_iam_role_policy"): (1, _role_policy),
-    ("managed", "aws_iam_role_policy_attachment"): (1, _role_policy_attachment),
-    ("managed", "aws_iam_policy_attachment"): (1, _policy_attachment),
-    ("managed", "aws_iam_instance_profile"): (1, _instance_profile),
-    ("managed", "aws_iam_openid_connect_provider"): (1, _oidc_provider),
-    ("managed", "aws_eks_node_group"): (1, _node_group),
-    ("managed", "aws_eks_fargate_profile"): (1, _fargate_profile),
-    ("managed", "aws_eks_pod_identity_association"): (1, _pod_identity),
-    ("managed", "aws_eks_access_entry"): (1, _access_entry),
-    ("managed", "aws_ecr_repository_policy"): (1, _repository_policy),
-    ("managed", "aws_ecr_registry_policy"): (1, _registry_policy),
-    ("managed", "aws_ecs_service"): (1, _service),
-    ("managed", "aws_vpc_endpoint"): (1, _vpc_endpoint),
-    ("managed", "kubernetes_service_account"): (1, _service_account),
-    ("managed", "kubernetes_service_account_v1"): (1, _service_account),
-    ("managed", "kubernetes_config_map"): (1, _config_map),
-    ("managed", "kubernetes_config_map_v1"): (1, _config_map),
-    ("managed", "kubernetes_config_map_v1_data"): (1, _config_map),
-    ("data", "aws_iam_policy_document"): (2, _policy_document),
+    ("managed", "aws_eks_cluster"): (1, _cluster),
+    ("managed", "aws_ecs_task_definition"): (1, _task_definition),
+    ("managed", "aws_ecr_repository"): (1, _repository),
+    ("managed", "aws_iam_role_policy"): (2, _role_policy),
+    ("managed", "aws_iam_role_policy_attachment"): (2, _role_policy_attachment),
+    ("managed", "aws_iam_policy_attachment"): (2, _policy_attachment),
+    ("managed", "aws_iam_instance_profile"): (2, _instance_profile),
+    ("managed", "aws_iam_openid_connect_provider"): (2, _oidc_provider),
+    ("managed", "aws_eks_node_group"): (2, _node_group),
+    ("managed", "aws_eks_fargate_profile"): (2, _fargate_profile),
+    ("managed", "aws_eks_pod_identity_association"): (2, _pod_identity),
+    ("managed", "aws_eks_access_entry"): (2, _access_entry),
+    ("managed", "aws_ecr_repository_policy"): (2, _repository_policy),
+    ("managed", "aws_ecr_registry_policy"): (2, _registry_policy),
+    ("managed", "aws_ecs_service"): (2, _service),
+    ("managed", "aws_vpc_endpoint"): (2, _vpc_endpoint),
+    ("managed", "kubernetes_service_account"): (2, _service_account),
+    ("managed", "kubernetes_service_account_v1"): (2, _service_account),
+    ("managed", "kubernetes_config_map"): (2, _config_map),
+    ("managed", "kubernetes_config_map_v1"): (2, _config_map),
+    ("managed", "kubernetes_config_map_v1_data"): (2, _config_map),
+    ("data", "aws_iam_policy_document"): (3, _policy_document),
 }

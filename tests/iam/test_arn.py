@@ -217,7 +217,12 @@ def test_arn_problems_never_raise(text: str) -> None:
 
 
 def test_role_arn_parts() -> None:
-    assert role_arn_parts("arn:aws:iam::111122223333:role/app") == ("aws", "111122223333", "/", "app")
+    assert role_arn_parts("arn:aws:iam::111122223333:role/app") == (
+        "aws",
+        "111122223333",
+        "/",
+        "app",
+    )
     assert role_arn_parts("arn:aws-cn:iam::111122223333:role/a/b/app") == (
         "aws-cn",
         "111122223333",
@@ -278,7 +283,10 @@ def test_eks_issuer_parts(issuer: Any, expected: tuple[str, str] | None) -> None
 
 
 def test_normalise_issuer() -> None:
-    assert normalise_issuer(" https://oidc.eks.a.amazonaws.com/id/X/ ") == "oidc.eks.a.amazonaws.com/id/X"
+    assert (
+        normalise_issuer(" https://oidc.eks.a.amazonaws.com/id/X/ ")
+        == "oidc.eks.a.amazonaws.com/id/X"
+    )
     assert normalise_issuer("HTTPS://token.actions.githubusercontent.com") == (
         "token.actions.githubusercontent.com"
     )
@@ -299,7 +307,11 @@ def test_partition_for_region() -> None:
 def test_parse_ecr_image_with_tag() -> None:
     image = parse_ecr_image("111122223333.dkr.ecr.us-west-2.amazonaws.com/team/app:1.2.3")
     assert image is not None
-    assert (image.account, image.region, image.repository) == ("111122223333", "us-west-2", "team/app")
+    assert (image.account, image.region, image.repository) == (
+        "111122223333",
+        "us-west-2",
+        "team/app",
+    )
     assert (image.tag, image.digest, image.fips) == ("1.2.3", None, False)
     assert image.repository_arn == "arn:aws:ecr:us-west-2:111122223333:repository/team/app"
 

@@ -48,7 +48,11 @@ def test_action_matches(pattern: str, action: str, expected: bool) -> None:
     [
         ("*", "arn:aws:ecr:us-east-1:111122223333:repository/app", True),
         ("arn:aws:ecr:*:*:repository/*", "arn:aws:ecr:us-east-1:111122223333:repository/a/b", True),
-        ("arn:aws:ecr:*:*:repository/App", "arn:aws:ecr:us-east-1:111122223333:repository/app", False),
+        (
+            "arn:aws:ecr:*:*:repository/App",
+            "arn:aws:ecr:us-east-1:111122223333:repository/app",
+            False,
+        ),
         # `*` crosses colons in Resource matching (unlike ArnLike)
         ("arn:aws:ecr:*", "arn:aws:ecr:us-east-1:111122223333:repository/app", True),
         ("arn:aws:s3:::bucket", "arn:aws:s3:::bucket/key", False),
@@ -85,7 +89,9 @@ def test_any_action_matches_skips_non_strings() -> None:
 
 
 def test_compiled_matchers_are_cached() -> None:
-    assert compile_glob("arn:aws:ecr:*:repository/x*") is compile_glob("arn:aws:ecr:*:repository/x*")
+    assert compile_glob("arn:aws:ecr:*:repository/x*") is compile_glob(
+        "arn:aws:ecr:*:repository/x*"
+    )
     assert compile_glob("Ecr:Get*", True) is compile_glob("Ecr:Get*", True)
 
 

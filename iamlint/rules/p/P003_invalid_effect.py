@@ -27,7 +27,9 @@ from collections.abc import Iterator
 
 from iamlint.finding import Finding
 from iamlint.model import Model
+from iamlint.placeholders import is_cfn_intrinsic
 from iamlint.rules.base import RuleContext, finding
+from iamlint.rules.p._policy import statements
 from iamlint.rules.registry import rule
 
 VALID = ("Allow", "Deny")
@@ -42,22 +44,12 @@ VALID = ("Allow", "Deny")
 )
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     for policy in model.policies:
-        statements = policy.document.get("Statement") if isinstance(policy.document, dict) else None
-        items = statements if isinstance(statements, list) else [statements]
-        base = ("Statement",) if isinstance(statements, list) else ()
-        for index, statement in enumerate(items):
-            if not isinstance(statement, dict):
+        for statement in statements(policy):
+            effect = statement.data.get("Effect")
+            if effect in VALID or is_cfn_intrinsic(effect):
                 continue
-            path = (*base, index) if base else ("Statement",)
-            effect = statement.get("Effect")
-            if effect in VALID:
-                continue
-            yield finding(
-                "P003",
-                policy.pointer.child(*path, *(("Effect",) if "Effect" in statement else ())),
-                _message(effect),
-                resource=policy.label,
-            )
+            where = statement.pointer.child("Effect") if statement.has("Effect") else statement.pointer
+            yield finding("P003", where, _message(effect), resource=policy.label)
 
 
 def _message(effect: object) -> str:

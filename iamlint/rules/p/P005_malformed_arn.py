@@ -75,13 +75,7 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
                     continue
                 problems = arn_problems(value, context)
                 if problems:
-                    shown = value.strip() or value
-                    yield finding(
-                        "P005",
-                        pointer,
-                        f"`{shown}`: {'; '.join(problems)}",
-                        resource=policy.label,
-                    )
+                    yield finding("P005", pointer, _message(value, problems), resource=policy.label)
 
 
 def _arn_values(statement: Statement) -> Iterator[tuple[str, Pointer, str]]:
@@ -91,3 +85,9 @@ def _arn_values(statement: Statement) -> Iterator[tuple[str, Pointer, str]]:
     for key in ("Principal", "NotPrincipal"):
         for value, pointer in statement.strings(key, "AWS"):
             yield value, pointer, "principal"
+
+
+def _message(value: str, problems: list[str]) -> str:
+    text = "; ".join(problems)
+    shown = value.strip() or value
+    return text if f"`{shown}`" in text else f"`{shown}`: {text}"

@@ -10,7 +10,7 @@ and preceded by `ForAllValues:` or `ForAnyValue:`. Reported:
 - a case mistake (`stringEquals`, `forAllValues:`): IAM's operator names are case-sensitive;
 - `NullIfExists` (`IfExists` cannot be added to `Null`);
 - `ForAllValues:Null` / `ForAnyValue:Null`, which AWS accepts but which are always true /
-  always false;
+  always false (a warning);
 - surrounding whitespace.
 
 A set operator on a global key that is single-valued (`ForAllValues:StringEquals` on
@@ -65,7 +65,7 @@ from iamlint.rules.registry import rule
     reads=("policies",),
 )
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
-    from iamlint.iam.conditions import operator_problems
+    from iamlint.iam.conditions import operator_problems, parse_operator
 
     for policy in model.policies:
         for statement in statements(policy):
@@ -77,11 +77,13 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
                     continue
                 problems = operator_problems(operator)
                 if problems:
+                    accepted = parse_operator(operator) is not None  # valid, but meaningless
                     yield finding(
                         "P006",
                         statement.pointer.child("Condition", operator).at_key(),
                         "; ".join(problems),
                         resource=policy.label,
+                        severity=Severity.WARNING if accepted else None,
                     )
                 else:
                     yield from _set_operator_on_single_value(policy, statement, operator)

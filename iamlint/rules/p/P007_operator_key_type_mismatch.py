@@ -52,6 +52,7 @@ _BY_TYPE = {
     "Bool": {"": "Bool", "not": "Bool"},
     "Binary": {"": "BinaryEquals", "not": "BinaryEquals"},
 }
+TYPE_WORDS = {"ip": "IP address", "bool": "boolean", "arn": "ARN"}
 _ORDERED = {"eq": "Equals", "lt": "LessThan", "le": "LessThanEquals", "gt": "GreaterThan",
             "ge": "GreaterThanEquals"}
 _STRING = {"eq": "StringEquals", "eq_ic": "StringEqualsIgnoreCase", "like": "StringLike"}
@@ -97,8 +98,9 @@ def _mismatch(operator: Any, key: Any) -> str | None:
         return None
     wanted = _suggest(parsed, types[0])
     hint = f"; use `{wanted}`" if wanted else ""
+    compared = TYPE_WORDS.get(parsed.type, parsed.type)
     return (
-        f"`{operator}` compares {parsed.type} values but `{key}` is of type "
+        f"`{operator}` compares {compared} values but `{key}` is of type "
         f"{' or '.join(types)}: the condition never matches as intended{hint}"
     )
 

@@ -13,10 +13,10 @@ compares them with the limit for its kind:
 | VPC endpoint policy | 20480 (AWS counts whitespace too: the count here is a lower bound) |
 | bare identity policy (kind unknown) | 10240: larger than any role policy can be |
 
-AWS managed policies are exempt (AWS's own are larger than customers may write); a bare
-document that is a verbatim copy of the AWS managed policy its file is named after counts as
-AWS managed. Other resource policies and ECR registry policies have service-specific limits
-and are not checked.
+AWS managed policies are exempt (AWS's own are larger than customers may write); a
+document without ARN or owner (a bare file, `get-policy-version` output) that is a verbatim
+copy of an AWS managed policy counts as AWS managed. Other resource policies and ECR
+registry policies have service-specific limits and are not checked.
 
 ## Why it matters
 IAM rejects the document (`LimitExceeded: Cannot exceed quota for ACLSizePerRole`,

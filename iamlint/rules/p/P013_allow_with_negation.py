@@ -9,8 +9,8 @@ Reports `Allow` statements that grant by exclusion:
   service except the listed ones, including services and actions added later.
 
 AWS managed policies are never reported: some (`PowerUserAccess`) use `NotAction` with
-`Allow` by design. A bare document is taken as AWS managed when it is a verbatim copy of the
-AWS managed policy its file is named after.
+`Allow` by design. A document without ARN or owner (a bare file, `get-policy-version`
+output) is taken as AWS managed when it is a verbatim copy of one.
 
 ## Why it matters
 Both forms grant far more than a reader expects, and the grant grows as AWS adds services

@@ -6,8 +6,9 @@
   (`Action`, `Resource`, a principal type...), one entry per value.
 - `strings_of(value) -> list[str]`: the same without pointers, strings only.
 - `did_you_mean(word, candidates)`: the closest candidate, case-insensitively.
-- `is_aws_managed(policy)`: an AWS managed policy, by ARN or a verbatim copy in a file
-  named after it (AWS managed policies break rules AWS sets for customers by design).
+- `is_aws_managed(policy)`: an AWS managed policy, by ARN or as a verbatim copy of one in a
+  document of unknown origin (AWS managed policies break rules AWS sets for customers by
+  design).
 - `compact_size(document)`: characters as IAM counts them (no whitespace outside strings).
 """
 
@@ -17,6 +18,7 @@ import difflib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from iamlint.load.document import Pointer
@@ -79,7 +81,7 @@ def statements(policy: Policy) -> list[Statement]:
     if not isinstance(document, dict):
         return []
     raw = document.get("Statement")
-    if isinstance(raw, dict):
+    if isinstance(raw, dict) and not is_cfn_intrinsic(raw):
         return [Statement(policy, policy.pointer.child("Statement"), raw, 0)]
     if not isinstance(raw, list):
         return []
@@ -145,14 +147,30 @@ def compact_size(document: Any) -> int:
 
 
 def is_aws_managed(policy: Policy) -> bool:
-    """An AWS managed policy: by its ARN, or a bare document that is a verbatim copy of the
-    AWS managed policy its file is named after (`AdministratorAccess.json`)."""
+    """An AWS managed policy: by its ARN, or a document of unknown origin (a bare file, `aws
+    iam get-policy-version` output: no ARN, no owner) that is a verbatim copy of the default
+    version of an AWS managed policy. Call it only for policies a rule would report: the
+    first content lookup loads every shipped managed policy (about 0.1 s)."""
     if policy.aws_managed:
         return True
-    if not policy.inferred or policy.pointer.path or policy.pointer.doc.embedding is not None:
+    if policy.arn or policy.owner or not isinstance(policy.document, dict):
         return False
     from iamlint.iam.managed import managed_policy_info
 
     stem = policy.pointer.file.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     info = managed_policy_info(stem) if stem else None
-    return info is not None and info.document == policy.document
+    if info is not None and info.document == policy.document:
+        return True  # the usual way copies are kept: AdministratorAccess.json
+    return _fingerprint(policy.document) in _managed_fingerprints()
+
+
+def _fingerprint(document: Any) -> str:
+    return json.dumps(document, sort_keys=True, separators=(",", ":"), default=str)
+
+
+@lru_cache(maxsize=1)
+def _managed_fingerprints() -> frozenset[str]:
+    from iamlint.iam.managed import managed_policy_info, managed_policy_names
+
+    infos = (managed_policy_info(name) for name in managed_policy_names())
+    return frozenset(_fingerprint(info.document) for info in infos if info is not None)
