@@ -129,21 +129,6 @@ def _record(model: Model, use: RoleUse) -> None:
     use.role = model.resolve_role(use.role_arn)
     if use.role is not None:
         use.role.usages.add(use.usage)
-    elif use.usage in _RUNTIME_ROLE_USAGES:
-        model.unresolved.append(
-            Unresolved(
-                "X006",
-                use.pointer,
-                f"{USAGE_LABELS[use.usage]} `{use.role_arn}` is not defined in the inputs; "
-                "its trust and permission checks were skipped",
-                resource=use.role_arn,
-            )
-        )
-
-
-# Roles whose trust and permissions the T013-T015, E and F rules check (the IRSA and Pod
-# Identity rules report their own unresolved roles).
-_RUNTIME_ROLE_USAGES = frozenset({NODE_ROLE, FARGATE_ROLE, ECS_TASK_ROLE, ECS_EXECUTION_ROLE})
 
 
 def _note_missing_roles(model: Model) -> None:

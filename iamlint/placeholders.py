@@ -81,7 +81,7 @@ def is_policy_variable(value: Any) -> bool:
     if not isinstance(value, str):
         return False
     match = _DOLLAR_BRACE.fullmatch(value.strip())
-    return bool(match) and _is_iam_variable_body(match.group(1))
+    return match is not None and _is_iam_variable_body(match.group(1))
 
 
 def contains_policy_variable(value: Any) -> bool:
@@ -180,14 +180,13 @@ def _is_placeholder_text(text: str) -> bool:
     for pattern in (_ANGLE, _DOUBLE_BRACE):
         if pattern.fullmatch(stripped):
             return True
-    match = _DOLLAR_BRACE.fullmatch(stripped)
-    if match:
-        return not _is_iam_variable_body(match.group(1))
-    match = _SINGLE_BRACE.fullmatch(stripped)
-    if match:
+    braced = _DOLLAR_BRACE.fullmatch(stripped)
+    if braced:
+        return not _is_iam_variable_body(braced.group(1))
+    if _SINGLE_BRACE.fullmatch(stripped):
         return True
-    match = _SHELL_VAR.fullmatch(stripped)
-    return bool(match) and not _is_shell_exception(match)
+    shell = _SHELL_VAR.fullmatch(stripped)
+    return shell is not None and not _is_shell_exception(shell)
 
 
 @lru_cache(maxsize=16384)

@@ -9,7 +9,6 @@ catalogue a small built-in table of global services is used.
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -231,6 +230,8 @@ def _account_digits_problem(account: str) -> str:
 
 
 def _did_you_mean(word: str, choices: tuple[str, ...] | list[str]) -> str:
+    import difflib
+
     close = difflib.get_close_matches(word.lower(), choices, n=1, cutoff=0.6)
     return f" (did you mean `{close[0]}`?)" if close else ""
 
@@ -243,11 +244,13 @@ def _short(text: str, limit: int = 80) -> str:
 # which ARN fields a service has: from the catalogue's ARN formats
 
 
-@dataclass(frozen=True, slots=True)
 class _Format:
-    resource: re.Pattern[str]
-    region: bool
-    account: bool
+    __slots__ = ("account", "region", "resource")
+
+    def __init__(self, resource: re.Pattern[str], region: bool, account: bool) -> None:
+        self.resource = resource
+        self.region = region
+        self.account = account
 
 
 def _field_rule(service: str, resource: str, field: str) -> bool | None:

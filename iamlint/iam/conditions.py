@@ -23,9 +23,6 @@ keys" and the Access Analyzer policy check reference):
 
 from __future__ import annotations
 
-import datetime as dt
-import difflib
-import ipaddress
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
@@ -102,11 +99,13 @@ SET_QUALIFIERS = (FOR_ALL_VALUES, FOR_ANY_VALUE)
 IF_EXISTS = "IfExists"
 
 
-@dataclass(frozen=True, slots=True)
 class _Base:
-    type: str
-    negated: bool
-    compare: str  # eq | eq_ic | like | lt | le | gt | ge | ip | arn | null
+    __slots__ = ("compare", "negated", "type")
+
+    def __init__(self, type_: str, negated: bool, compare: str) -> None:
+        self.type = type_
+        self.negated = negated
+        self.compare = compare  # eq | eq_ic | like | lt | le | gt | ge | ip | arn | null
 
 
 BASE_OPERATORS: dict[str, _Base] = {
@@ -246,6 +245,8 @@ def _qualifier_problems(qualifier: str) -> list[str]:
     canonical = _QUALIFIER_BY_LOWER.get(qualifier.lower())
     if canonical:
         return [f"set operators are case-sensitive: write `{canonical}:`, not `{qualifier}:`"]
+    import difflib
+
     close = difflib.get_close_matches(qualifier, SET_QUALIFIERS, n=1, cutoff=0.6)
     hint = (
         f" (did you mean `{close[0]}:`?)" if close else " (use `ForAllValues:` or `ForAnyValue:`)"
@@ -260,6 +261,8 @@ def _base_problems(base_text: str) -> list[str]:
         if base_text == "NullIfExists":
             return ["`NullIfExists` is invalid: `IfExists` cannot be added to `Null`"]
         return []
+    import difflib
+
     names = all_operator_names()
     by_lower = {n.lower(): n for n in names}
     canonical = by_lower.get(base_text.lower())
@@ -558,6 +561,8 @@ def _number(text: str) -> float | None:
 
 
 def _timestamp(text: str) -> float | None:
+    import datetime as dt
+
     stripped = text.strip()
     number = _number(stripped)
     if number is not None:
@@ -572,6 +577,8 @@ def _timestamp(text: str) -> float | None:
 
 
 def _ip_in(value: str, pattern: str) -> bool | None:
+    import ipaddress
+
     try:
         network = ipaddress.ip_network(pattern.strip(), strict=False)
         address = ipaddress.ip_network(value.strip(), strict=False)

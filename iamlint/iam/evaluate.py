@@ -41,7 +41,7 @@ from iamlint.iam.conditions import (
     tri_any,
 )
 from iamlint.iam.statements import Path, Principals, Stmt, iter_statements, supports_variables
-from iamlint.iam.wildcard import compile_glob
+from iamlint.iam.wildcard import compile_glob, has_wildcard
 from iamlint.placeholders import contains_placeholder, loosen
 
 IDENTITY, RESOURCE = "identity", "resource"
@@ -182,12 +182,14 @@ def _decide(
     return Evaluation(Decision.UNKNOWN, uncertain, uncertain=uncertain)
 
 
-@dataclass(frozen=True)
 class _Call:
-    action: str  # lower case
-    resource: str
-    principal: str
-    context: ConditionContext
+    __slots__ = ("action", "context", "principal", "resource")
+
+    def __init__(self, action: str, resource: str, principal: str, ctx: ConditionContext):
+        self.action = action  # lower case
+        self.resource = resource
+        self.principal = principal
+        self.context = ctx
 
 
 class _Statement:
@@ -207,8 +209,8 @@ class _Statement:
         self.stmt = stmt
         self.variables = variables
         self.is_deny = stmt.is_deny
-        self.actions = [compile_glob(v, True) for v, _ in stmt.actions or ()]
-        self.not_actions = [compile_glob(v, True) for v, _ in stmt.not_actions or ()]
+        self.actions = _ActionSet(v for v, _ in stmt.actions or ())
+        self.not_actions = _ActionSet(v for v, _ in stmt.not_actions or ())
         items = stmt.resources if stmt.resources is not None else stmt.not_resources
         self.resources = [_resource_matcher(v, variables) for v, _ in items or ()]
         self.conditions = stmt.condition
@@ -236,10 +238,9 @@ class _Statement:
     def _action_matches(self, action: str) -> TriState:
         stmt = self.stmt
         if stmt.actions is not None and stmt.not_actions is None:
-            found = any(match(action) for match in self.actions)
-            return _with_unreadable(found, "Action" in stmt.unreadable)
+            return _with_unreadable(self.actions.matches(action), "Action" in stmt.unreadable)
         if stmt.not_actions is not None and stmt.actions is None:
-            if any(match(action) for match in self.not_actions):
+            if self.not_actions.matches(action):
                 return FALSE
             return UNKNOWN if "NotAction" in stmt.unreadable else TRUE
         return FALSE  # neither, or both: an invalid statement
@@ -271,6 +272,39 @@ class _Statement:
         if principal is None:
             return False
         return _principals_match(principal, call.principal)[1]
+
+
+class _ActionSet:
+    """Action patterns indexed for lookup: exact names in a set, wildcards filed under their
+    service prefix (`ec2:Describe*` is tried only for `ec2:` actions). AWS managed policies
+    list up to thousands of actions in one statement."""
+
+    __slots__ = ("anywhere", "by_service", "exact")
+
+    def __init__(self, patterns: Iterable[str]) -> None:
+        self.exact: set[str] = set()
+        self.by_service: dict[str, list[Callable[[str], bool]]] = {}
+        self.anywhere: list[Callable[[str], bool]] = []
+        for pattern in patterns:
+            low = pattern.lower()
+            if not has_wildcard(low):
+                self.exact.add(low)
+                continue
+            prefix, colon, _ = low.partition(":")
+            matcher = compile_glob(low, True)
+            if colon and not has_wildcard(prefix):
+                self.by_service.setdefault(prefix, []).append(matcher)
+            else:
+                self.anywhere.append(matcher)
+
+    def matches(self, action: str) -> bool:
+        """`action` must be lower case."""
+        if action in self.exact:
+            return True
+        for match in self.by_service.get(action.partition(":")[0], ()):
+            if match(action):
+                return True
+        return any(match(action) for match in self.anywhere)
 
 
 def _resource_matcher(pattern: str, variables: bool) -> Callable[[_Call], TriState]:

@@ -51,7 +51,7 @@ Keep each section a `|` block holding a YAML list; give every entry `rolearn` (o
 
 from __future__ import annotations
 
-import difflib
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -112,7 +112,7 @@ def _meant_section(key: str) -> str | None:
     normal = key.strip().lower().replace("_", "").replace("-", "")
     if normal in lowered:
         return lowered[normal]
-    close = difflib.get_close_matches(normal, list(lowered), n=1, cutoff=0.8)
+    close = _close(normal, list(lowered), n=1, cutoff=0.8)
     return lowered[close[0]] if close else None
 
 
@@ -129,7 +129,7 @@ def _sections(aws_auth: AwsAuth) -> Iterator[Finding]:
                 RULE,
                 where,
                 f"`{key}` is not valid YAML ({error.message}): the authenticator loads "
-                f"none of its entries{_parse_hint(value)}",
+                f"none of its entries{_parse_hint(value, error.line)}",
                 resource=resource(aws_auth),
                 discriminator=f"{key}/parse",
             )
@@ -146,10 +146,14 @@ def _sections(aws_auth: AwsAuth) -> Iterator[Finding]:
             yield from _section_shape(aws_auth, key)
 
 
-def _parse_hint(text: Any) -> str:
-    if isinstance(text, str) and any(
-        line.split(":", 1)[-1].strip().startswith("{{") for line in text.splitlines()
-    ):
+def _parse_hint(text: Any, line: int | None) -> str:
+    if not isinstance(text, str):
+        return ""
+    lines = text.splitlines()
+    where = lines[line - 1] if line is not None and 0 < line <= len(lines) else ""
+    if re.search(r":\s+-\s", where):
+        return "; a `- item` cannot follow `key:` on the same line: put each item on its own line"
+    if any(item.split(":", 1)[-1].strip().startswith("{{") for item in lines):
         return "; quote values that start with `{{`"
     return ""
 
@@ -295,3 +299,9 @@ def _groups_not_list(groups: Any) -> str:
 
 def _report(entry: Entry, pointer: Any, message: str) -> Finding:
     return finding(RULE, pointer, message, resource=resource(entry.aws_auth))
+
+
+def _close(word: str, choices: list[str], n: int, cutoff: float) -> list[str]:
+    import difflib  # only when a key is unknown: keep start-up cheap
+
+    return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)

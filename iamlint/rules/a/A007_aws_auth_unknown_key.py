@@ -34,7 +34,6 @@ Use the key names `rolearn` (or `userarn`), `username`, `groups`.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 
 from iamlint.finding import Finding
@@ -93,5 +92,11 @@ def _meant(key: str, section: str, known: tuple[str, ...]) -> str | None:
     guess = _MEANT.get(lowered)
     if guess is not None:
         return "userarn" if guess == "rolearn" and section == "mapUsers" else guess
-    close = difflib.get_close_matches(lowered, list(known), n=1, cutoff=0.6)
+    close = _close(lowered, list(known), n=1, cutoff=0.6)
     return close[0] if close else None
+
+
+def _close(word: str, choices: list[str], n: int, cutoff: float) -> list[str]:
+    import difflib  # only when a key is unknown: keep start-up cheap
+
+    return difflib.get_close_matches(word, choices, n=n, cutoff=cutoff)

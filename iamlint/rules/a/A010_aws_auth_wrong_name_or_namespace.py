@@ -10,7 +10,11 @@ This rule reports an aws-auth ConfigMap that is not that object:
   current namespace (`default` unless `-n kube-system` is given), and Helm in the release
   namespace. Reported as a warning for Helm output (`# Source:` headers), where
   `helm install -n kube-system` is common; not reported when the configured
-  `default-namespace` is `kube-system`. Documentation snippets without `kind` are skipped.
+  `default-namespace` is `kube-system`. Documentation snippets without `kind` are skipped;
+- a `kustomization.yaml` in the same directory whose `namespace:` is not `kube-system`:
+  kustomize sets that namespace on every resource, aws-auth included, replacing the one
+  written in the file (and one that says `kube-system` makes a file without a namespace
+  fine).
 
 ## Why it matters
 Every mapping in a ConfigMap the authenticator does not read is silently without effect:
@@ -42,6 +46,7 @@ data:
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator
 from typing import Any
 
@@ -55,6 +60,7 @@ from iamlint.rules.registry import rule
 RULE = "A010"
 NAME = "aws-auth"
 NAMESPACE = "kube-system"
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 
 
 @rule(
@@ -65,13 +71,46 @@ NAMESPACE = "kube-system"
     reads=("aws_auth",),
 )
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
+    kustomizations = _kustomization_namespaces(model)
     for aws_auth in model.aws_auth:
         data = aws_auth.pointer.value
         metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
         name_problem = _name_problem(aws_auth, metadata)
         if name_problem is not None:
             yield name_problem
-        yield from _namespace_problem(aws_auth, data, metadata, ctx)
+        kustomize = kustomizations.get(posixpath.dirname(aws_auth.pointer.file))
+        if kustomize is None:
+            yield from _namespace_problem(aws_auth, data, metadata, ctx)
+        elif kustomize.value != NAMESPACE:
+            yield _kustomize_problem(aws_auth, kustomize)
+
+
+def _kustomization_namespaces(model: Model) -> dict[str, Pointer]:
+    """Directory -> the `namespace` value of the kustomization file in it."""
+    found: dict[str, Pointer] = {}
+    for doc in model.documents:
+        data = doc.data
+        name = posixpath.basename(doc.path)
+        if not isinstance(data, dict):
+            continue
+        if name not in KUSTOMIZATION_FILES and data.get("kind") != "Kustomization":
+            continue
+        if isinstance(data.get("namespace"), str) and data["namespace"]:
+            found[posixpath.dirname(doc.path)] = doc.root().child("namespace")
+    return found
+
+
+def _kustomize_problem(aws_auth: AwsAuth, namespace: Pointer) -> Finding:
+    return finding(
+        RULE,
+        namespace,
+        f"kustomize sets `namespace: {namespace.value}` on every resource of this "
+        f"kustomization, aws-auth included: the authenticator reads only "
+        f"`{NAMESPACE}/{NAME}`; keep aws-auth in a kustomization without `namespace:` (or "
+        f"with `namespace: {NAMESPACE}`)",
+        resource=resource(aws_auth),
+        related=[(aws_auth.pointer, "the aws-auth ConfigMap it moves")],
+    )
 
 
 def _name_problem(aws_auth: AwsAuth, metadata: dict[str, Any]) -> Finding | None:

@@ -1,4 +1,4 @@
-"""I001 role-does-not-trust-service-account: the annotated role's trust does not admit the ServiceAccount.
+"""I001 role-does-not-trust-service-account: the role's trust does not admit the ServiceAccount.
 
 ## What it does
 For every ServiceAccount whose `eks.amazonaws.com/role-arn` annotation names a role defined
@@ -155,18 +155,20 @@ def _describe(binding: Binding, entry: ConditionEntry, value: str) -> tuple[int,
             return None
         return (
             0,
-            f"{role} excludes {sa.subject} with `{entry.operator}`: `{value}`; remove it from "
-            "that condition or use another role for this ServiceAccount",
+            f"{role} excludes this ServiceAccount ({sa.namespace}/{sa.name}) with "
+            f"`{entry.operator}` `{value}`; remove that value, or use another role for it",
             "excluded",
         )
     difference, score = _difference(entry, value, sa.namespace, sa.name)
     fix = f"write `{sa.subject}` in the trust's `:sub` condition"
-    if "namespace" in difference or "name" in difference:
+    if "`StringLike`" in difference:
+        fix = f"or write `{sa.subject}`"
+    elif "namespace" in difference or "name differs" in difference:
         fix += " or correct the ServiceAccount"
     return (
         score,
         f"{role} trusts `{value}`; this ServiceAccount is {sa.namespace}/{sa.name}: "
-        f"{difference}; {fix}",
+        f"{difference}{', ' if fix.startswith('or ') else '; '}{fix}",
         difference,
     )
 
