@@ -144,6 +144,8 @@ def _note_missing_roles(model: Model) -> None:
         key = use.role_arn.lower()
         if use.role is not None or parts is None or key in noted:
             continue
+        if not (len(parts[1]) == 12 and parts[1].isdigit()):
+            continue  # a malformed account: K001 and others report the ARN itself
         if contains_placeholder(use.role_arn):
             continue
         if use.usage == IRSA_ROLE and parts[1] in model.complete_role_accounts:

@@ -447,10 +447,11 @@ class EcrImage:
         return f"arn:{self.partition}:ecr:{self.region}:{self.account}:repository/{self.repository}"
 
 
+_FIELD = r"(?:\$\{[^{}/]*\}|[^./:@\s${}])+"  # a DNS label, or a `${...}` placeholder
 _ECR_REGISTRY = re.compile(
-    r"(?P<account>[^./:@\s]+)\.dkr\.ecr(?P<fips>-fips)?\.(?P<region>[^./:@\s]+)"
+    rf"(?P<account>{_FIELD})\.dkr\.ecr(?P<fips>-fips)?\.(?P<region>{_FIELD})"
     r"\.amazonaws\.com(?:\.cn)?"
-    r"|(?P<account2>[^./:@\s]+)\.dkr-ecr(?P<fips2>-fips)?\.(?P<region2>[^./:@\s]+)\.on\.aws",
+    rf"|(?P<account2>{_FIELD})\.dkr-ecr(?P<fips2>-fips)?\.(?P<region2>{_FIELD})\.on\.aws",
     re.IGNORECASE,
 )
 
@@ -464,7 +465,7 @@ def parse_ecr_image(image: Any) -> EcrImage | None:
     if not isinstance(image, str):
         return None
     text = image.strip()
-    registry, slash, rest = text.partition("/")
+    registry, slash, rest = _split_registry(text)
     match = _ECR_REGISTRY.fullmatch(registry)
     if not match or not slash:
         return None
@@ -475,7 +476,8 @@ def parse_ecr_image(image: Any) -> EcrImage | None:
     account = match.group("account") or match.group("account2")
     region = match.group("region") or match.group("region2")
     fips = bool(match.group("fips") or match.group("fips2"))
-    return EcrImage(account, region.lower(), repository, tag, digest, registry, fips)
+    region = region if "$" in region else region.lower()  # DNS ignores case, ARNs do not
+    return EcrImage(account, region, repository, tag, digest, registry, fips)
 
 
 # Docker reference grammar (distribution/reference): lower-case path components joined by
@@ -567,6 +569,19 @@ def _domain_problems(domain: str) -> list[str]:
     if colon and not _PORT.fullmatch(port):
         return [f"registry port `{port}` is not a number"]
     return []
+
+
+def _split_registry(text: str) -> tuple[str, str, str]:
+    """`host/rest` at the first `/` outside `${...}`."""
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch == "{":
+            depth += 1
+        elif ch == "}" and depth:
+            depth -= 1
+        elif ch == "/" and depth == 0:
+            return text[:i], "/", text[i + 1 :]
+    return text, "", ""
 
 
 def _cut_digest(text: str) -> tuple[str, str | None]:

@@ -70,7 +70,8 @@ class Request:
 @dataclass
 class PolicyRef:
     """A policy document with a label for messages (policy name, ARN or file). Its
-    statements are normalised once and reused across evaluations."""
+    statements are normalised on first use and reused across evaluations, so do not change
+    the document afterwards."""
 
     label: str
     document: Any
@@ -132,7 +133,9 @@ def evaluate(
     resource's policy. `resource_policy=None` means the resource has no policy; if the
     inputs simply do not say, do not call this for a cross-account request."""
     ctx = ConditionContext(request.context, complete=request.complete_context)
-    call = _Call(request.action.lower(), request.resource, request.principal, ctx)
+    call = _Call(
+        _text(request.action).lower(), _text(request.resource), _text(request.principal), ctx
+    )
     denies: list[tuple[TriState, Reason]] = []
     identity_allows: list[tuple[TriState, Reason]] = []
     direct_allows: list[tuple[TriState, Reason]] = []
@@ -157,6 +160,10 @@ def evaluate(
     return _decide(denies, identity_allows, direct_allows, account_allows, same_account)
 
 
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
 def _decide(
     denies: list[tuple[TriState, Reason]],
     identity_allows: list[tuple[TriState, Reason]],
@@ -173,7 +180,8 @@ def _decide(
         allowed = tri_any((identity, direct))
     else:
         allowed = tri_all((identity, tri_any((direct, *(t for t, _ in account_allows)))))
-    allows = identity_allows + direct_allows + account_allows
+    # in the same account, account-level grants delegate to identity policies: no reason
+    allows = identity_allows + direct_allows + ([] if same_account else account_allows)
     uncertain = tuple(r for t, r in (*denies, *allows) if t is UNKNOWN)
     if allowed is FALSE:
         return Evaluation(Decision.DENIED, (), uncertain=uncertain)

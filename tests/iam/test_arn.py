@@ -324,6 +324,8 @@ def test_parse_ecr_image_with_digest_fips_and_china() -> None:
     assert image.repository_arn.startswith("arn:aws-us-gov:ecr:us-gov-west-1:")
     cn = parse_ecr_image("111122223333.dkr.ecr.cn-north-1.amazonaws.com.cn/app:v1@" + digest)
     assert cn is not None and cn.tag == "v1" and cn.partition == "aws-cn"
+    upper = parse_ecr_image("111122223333.DKR.ECR.US-EAST-1.AMAZONAWS.COM/app")
+    assert upper is not None and upper.region == "us-east-1"
     dual = parse_ecr_image("111122223333.dkr-ecr.eu-west-1.on.aws/app")
     assert dual is not None and dual.region == "eu-west-1" and dual.tag is None
 
@@ -344,9 +346,16 @@ def test_non_ecr_images(image: Any) -> None:
     assert parse_ecr_image(image) is None
 
 
-def test_ecr_image_with_placeholder_account_parses_as_written() -> None:
+def test_ecr_image_with_placeholders_parses_as_written() -> None:
     image = parse_ecr_image("${AWS_ACCOUNT_ID}.dkr.ecr.${AWS_REGION}.amazonaws.com/app:latest")
-    assert image is None or image.account.startswith("$")
+    assert image is not None
+    assert (image.account, image.region, image.tag) == (
+        "${AWS_ACCOUNT_ID}",
+        "${AWS_REGION}",
+        "latest",
+    )
+    cfn = parse_ecr_image("${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/app")
+    assert cfn is not None and cfn.account == "${AWS::AccountId}" and cfn.repository == "app"
 
 
 @pytest.mark.parametrize(

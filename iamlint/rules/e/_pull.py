@@ -35,6 +35,7 @@ the inputs (`RepositoryCheck.resource_side`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -450,15 +451,32 @@ def pulls(model: Model) -> Iterator[Pull]:
     yield from _system_pulls(model)
 
 
-def _ecs_pulls(model: Model) -> Iterator[Pull]:
+def parse_image(text: str) -> EcrImage | None:
+    """A private ECR image reference, also with IaC placeholders in the registry host
+    (`${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/app`): those parts are then
+    kept as `<...>` placeholders."""
     from iamlint.iam.arn import parse_ecr_image
 
+    image = parse_ecr_image(text)
+    if image is None and isinstance(text, str) and "${" in text:
+        image = parse_ecr_image(_PLACEHOLDER.sub(_angle, text))
+    return image
+
+
+_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+
+
+def _angle(match: re.Match[str]) -> str:
+    return "<" + re.sub(r"[^A-Za-z0-9_-]+", "-", match.group(1)) + ">"
+
+
+def _ecs_pulls(model: Model) -> Iterator[Pull]:
     for use in model.role_uses:
         if use.usage != ECS_EXECUTION_ROLE:
             continue
         task = use.owner
         for container in task.containers:
-            image = parse_ecr_image(container.image)
+            image = parse_image(container.image)
             if image is None:
                 continue
             name = f", container `{container.name}`" if container.name else ""
@@ -479,14 +497,12 @@ def _pull(
 
 
 def _eks_pulls(model: Model) -> Iterator[Pull]:
-    from iamlint.iam.arn import parse_ecr_image
-
     if not model.workloads:
         return
     node_uses = [u for u in model.role_uses if u.usage == NODE_ROLE]
     fargate_uses = [u for u in model.role_uses if u.usage == FARGATE_ROLE]
     for workload in model.workloads:
-        images = [(c, parse_ecr_image(c.image)) for c in workload.containers]
+        images = [(c, parse_image(c.image)) for c in workload.containers]
         ecr = [(c, image) for c, image in images if image is not None]
         if not ecr or _has_pull_secrets(model, workload):
             continue

@@ -99,20 +99,31 @@ def _check_role(model: Model, use: ExecUse, role: Role) -> Iterator[Finding]:
         pointer = permissions.statement_pointer(reason) or role_anchor(role)
         statement = permissions.describe(reason)
         why = f"an explicit `Deny` in {statement} blocks {code_list(explicit)}"
+        fix = "narrow or remove that Deny (an explicit deny overrides every allow)"
     else:
         pointer = role_anchor(role)
         why = f"no policy allows {code_list(denied)}"
+        fix = "allow them on `*` in the task role"
     label = role_label(role)
     yield finding(
         "F002",
         pointer,
-        f"{use.summary} on task definition `{task.family}`, but its task role `{label}` "
-        f"cannot open the SSM channels: {why}; allow {code_list(SSM_ACTIONS)} on `*` "
-        "in the task role",
+        f"{exec_text(use)}, but its task role `{label}` cannot open the SSM channels: "
+        f"{why}; {fix}",
         resource=role.arn or label,
         related=[*use.enablers, (task.pointer.child("taskRoleArn"), "the task role")],
         discriminator=f"{task.family}:{task.revision}",
     )
+
+
+def exec_text(use: ExecUse) -> str:
+    """"ECS Exec is enabled for task definition `web` by service `web`"."""
+    task = use.task
+    name = f"task definition `{task.family}`" if task.family else "this task definition"
+    prefix = "ECS Exec is enabled by "
+    summary = use.summary
+    by = f" by {summary[len(prefix):]}" if summary.startswith(prefix) else ""
+    return f"ECS Exec is enabled for {name}{by}"
 
 
 def _no_task_role(task: TaskDefinition) -> bool:
@@ -128,8 +139,8 @@ def _without_role(use: ExecUse) -> Finding:
     return finding(
         "F002",
         anchor,
-        f"{use.summary} on task definition `{task.family}`, but it has no `taskRoleArn`: the "
-        f"SSM agent needs a task role allowing {code_list(SSM_ACTIONS)} on `*`; add one",
+        f"{exec_text(use)}, but it has no `taskRoleArn`: the SSM agent in the task needs a "
+        f"task role allowing {code_list(SSM_ACTIONS)} on `*`; add one",
         resource=task.family or task.arn,
         related=list(use.enablers),
         discriminator=f"{task.family}:{task.revision}:no-role",

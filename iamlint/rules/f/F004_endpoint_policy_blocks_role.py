@@ -156,7 +156,7 @@ def _pull_calls(model: Model) -> Iterator[Call]:
         base = (who, role_arn.lower(), concrete_role_arn(pull.use.role, role_arn))
         context = principal_context(pull.use.role, role_arn)
         where = pull.image_pointer or pull.use.pointer
-        note = f"pulls `{pull.image_text}` ({pull.consumer})"
+        note = f"it pulls `{pull.image_text}` for {pull.consumer}"
         file = pull.use.pointer.file
         yield Call(*base, context, AUTH_ACTION, "*", file, where, note)
         resource = pull.repository_arn if pull.certain else "*"
@@ -209,7 +209,7 @@ def _task_role_calls(model: Model) -> Iterator[Call]:
                         yield Call(
                             who, use.role_arn.lower(), principal, context, action.strip(),
                             resource.strip(), use.pointer.file, where,
-                            f"allowed by {policy.label}",
+                            f"{policy.label} allows it",
                         )
 
 
@@ -277,8 +277,10 @@ def _finding(endpoint: VpcEndpoint, service: str, policy: Policy, entry: _Blocke
         pointer = policy.pointer.child(*entry.deny_path)
         message = (
             f"this `Deny` in the policy of {label} explicitly denies {code_list(actions)} to "
-            f"{first.who}, which {first.note}: requests through the endpoint fail with "
-            "`explicit deny in a VPC endpoint policy`; narrow or remove the Deny"
+            f"{first.who}, which is configured to use it ({first.note}): requests through the "
+            "endpoint fail with "
+            "`explicit deny in a VPC endpoint policy`; narrow or remove the Deny (explicit "
+            "deny, not a missing allow)"
         )
     else:
         document = policy.document

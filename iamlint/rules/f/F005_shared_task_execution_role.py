@@ -42,7 +42,7 @@ from iamlint.model import Model, Role, TaskDefinition
 from iamlint.placeholders import contains_placeholder
 from iamlint.rules.a._node_access import same_role
 from iamlint.rules.base import RuleContext, finding
-from iamlint.rules.e._pull import IdentityPolicy, role_label, role_permissions
+from iamlint.rules.e._pull import IdentityPolicy, code_list, role_label, role_permissions
 from iamlint.rules.registry import rule
 
 
@@ -100,8 +100,12 @@ def _finding(
     task: TaskDefinition, role: Role, grants: list[tuple[str, IdentityPolicy, Pointer | None]]
 ) -> Finding:
     label = role_label(role)
-    shown = ", ".join(f"`{what}` on `*` ({policy.label})" for what, policy, _ in grants[:3])
-    more = f" and {len(grants) - 3} more" if len(grants) > 3 else ""
+    by_policy: dict[str, list[str]] = {}
+    for what, policy, _ in grants:
+        by_policy.setdefault(policy.label, []).append(what)
+    parts = [f"{code_list(whats[:3])} on `*` ({name})" for name, whats in by_policy.items()]
+    shown = "; ".join(parts[:2])
+    more = f" and {len(parts) - 2} more policies" if len(parts) > 2 else ""
     related = [(task.pointer.child("taskRoleArn"), "the same role as task role")]
     related += [(p, f"`{what}` on `*`") for what, _, p in grants[:3] if p is not None]
     return finding(

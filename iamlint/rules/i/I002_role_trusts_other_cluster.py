@@ -39,13 +39,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from iamlint.finding import Finding
+from iamlint.iam.arn import normalise_issuer
 from iamlint.model import Model
 from iamlint.rules.base import RuleContext, finding
 from iamlint.rules.i._irsa import (
     WRONG_CLUSTER,
     Binding,
     bindings,
-    cluster_issuer,
     clusters_with_issuer,
     role_name,
     trust_editable,
@@ -77,7 +77,7 @@ def _finding(model: Model, binding: Binding) -> Finding:
     message = (
         f"role `{role_name(binding.role)}` trusts the OIDC provider {code_list(issuers)}{whose}, "
         f"but {sa.label} runs in cluster `{cluster.name}`, whose issuer is "
-        f"`{cluster_issuer(cluster)}`: add a statement for that cluster's provider (with "
+        f"`{normalise_issuer(cluster.issuer)}`: add a statement for that cluster's provider (with "
         "`:sub`/`:aud` keys on its issuer), or annotate the role made for this cluster"
     )
     first = providers[0][1].pointer

@@ -448,9 +448,9 @@ def _note_cluster(model: Model, binding: Binding, notes: dict[str, Unresolved]) 
 
 
 def _note_providers(model: Model, binding: Binding, notes: dict[str, Unresolved]) -> None:
-    assert binding.view is not None
-    for candidate in binding.view.candidates:
-        for issuer, ref in candidate.providers:
+    """Providers of the statements judged for the ServiceAccount (its cluster's, if known)."""
+    for judged in binding.judged:
+        for issuer, ref in judged.candidate.providers:
             if contains_placeholder(ref.text) or provider_for(model, ref.text, issuer):
                 continue
             key = f"provider:{ref.text.lower()}"

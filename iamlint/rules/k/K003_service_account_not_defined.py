@@ -1,0 +1,78 @@
+"""K003 service-account-not-defined: a workload names a ServiceAccount no manifest defines.
+
+## What it does
+For every workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, CronJob)
+whose pod spec sets `serviceAccountName` (or the deprecated `serviceAccount`), checks that
+the scanned manifests define a ServiceAccount of that name in the workload's namespace.
+Judged only when the scan holds ServiceAccounts of that namespace (otherwise the
+ServiceAccount is probably managed elsewhere and X006 says the check was skipped); the
+`default` ServiceAccount always exists. Manifests without `metadata.namespace` are in the
+`--default-namespace` (default `default`), as `kubectl apply` without `-n` would put them;
+the message says when that assumption mattered.
+
+## Why it matters
+The controller cannot create the pods: `Error creating: pods "web-..." is forbidden: error
+looking up service account prod/web-sa: serviceaccount "web-sa" not found`. With IRSA, a
+typo here also means the role annotation on the intended ServiceAccount is never used.
+
+## Example
+A Deployment in namespace `prod` with `serviceAccountName: web-sa` while the chart's
+ServiceAccount is `prod/web`.
+
+## Fix
+Use the name of the ServiceAccount the manifests define (or add the ServiceAccount).
+
+## References
+- https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/
+- https://docs.aws.amazon.com/eks/latest/userguide/pod-configuration.html
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+
+from iamlint.finding import Finding
+from iamlint.model import Model, Workload
+from iamlint.placeholders import contains_placeholder
+from iamlint.rules.base import RuleContext, finding
+from iamlint.rules.i._irsa import namespace_note, workloads_naming_service_accounts
+from iamlint.rules.k._k8s import service_account_of
+from iamlint.rules.registry import rule
+
+
+@rule(
+    "K003",
+    "service-account-not-defined",
+    "warning",
+    "Workload's `serviceAccountName` is not defined in the scanned manifests (namespace "
+    "covered by the scan).",
+    reads=("workloads", "service_accounts"),
+)
+def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
+    for workload, pointer in workloads_naming_service_accounts(model):
+        name = workload.service_account_name
+        if contains_placeholder(name) or not model.service_accounts_in(workload.namespace):
+            continue
+        if service_account_of(model, workload) is not None:
+            continue
+        yield finding("K003", pointer, _message(model, workload), resource=workload.label)
+
+
+def _message(model: Model, workload: Workload) -> str:
+    name, namespace = workload.service_account_name, workload.namespace
+    names = sorted({sa.name for sa in model.service_accounts_in(namespace) if sa.name})
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+    elsewhere = sorted(
+        {sa.namespace for sa in model.service_accounts if sa.name == name} - {namespace}
+    )
+    hint = f"; did you mean `{close[0]}`?" if close else ""
+    if elsewhere:
+        hint += f"; a ServiceAccount `{name}` is defined in namespace `{elsewhere[0]}`"
+    listed = ", ".join(f"`{n}`" for n in names[:8])
+    return (
+        f"{workload.label} uses ServiceAccount `{name}`, which the scanned manifests do not "
+        f"define in namespace `{namespace}` (they define {listed}): its pods are rejected "
+        f"with `serviceaccount \"{name}\" not found`{hint}"
+        + namespace_note(workload.namespace_explicit, namespace)
+    )
