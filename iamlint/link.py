@@ -78,8 +78,10 @@ def _assign_service_account_clusters(model: Model, config: Config) -> None:
     names = [c.name for c in config.clusters] or list(dict.fromkeys(c.name for c in model.clusters))
     if len(names) != 1 or not names[0]:
         return
-    for item in (*model.service_accounts, *model.workloads):
-        item.cluster = item.cluster or names[0]
+    for sa in model.service_accounts:
+        sa.cluster = sa.cluster or names[0]
+    for workload in model.workloads:
+        workload.cluster = workload.cluster or names[0]
 
 
 def _config_document(model: Model, config: Config) -> Any:

@@ -553,6 +553,7 @@ def _role(plan: _Plan, it: _Instance) -> None:
                     role.inline_policies.append(policy)
         if it.is_unknown("inline_policy") and it.config:
             plan.note(it, ("inline_policy",), "checks of the inline policies are")
+            role.permissions_complete = False
     for index, policy_arn in enumerate(it.get("managed_policy_arns") or []):
         if (
             isinstance(policy_arn, str)
@@ -560,6 +561,10 @@ def _role(plan: _Plan, it: _Instance) -> None:
             and it.readable("managed_policy_arns", index)
         ):
             _attach(role, policy_arn.strip(), it.at("managed_policy_arns", index))
+        else:
+            role.permissions_complete = False  # known only after apply
+    if it.is_unknown("managed_policy_arns"):
+        role.permissions_complete = False
 
 
 def _attach(role: Role, arn: str, pointer: Pointer) -> None:
@@ -571,6 +576,8 @@ def _role_policy(plan: _Plan, it: _Instance) -> None:
     role, name = plan.role_named(it, "role")
     policy = plan.policy(it, ("policy",), IDENTITY, owner=role.label if role else name)
     if policy is None:
+        if role is not None:
+            role.permissions_complete = False  # its document is known only after apply
         return
     if role is not None:
         role.inline_policies.append(policy)
@@ -611,8 +618,13 @@ def _role_policy_attachment(plan: _Plan, it: _Instance) -> None:
     arn = _policy_arn(plan, it)
     if role is not None and arn:
         _attach(role, arn, it.at("policy_arn"))
-    elif arn and it.is_unknown("role"):
-        plan.note(it, ("role",), "attaching this policy to its role was")
+    elif role is not None:
+        role.permissions_complete = False  # the attached policy is known only after apply
+    elif it.is_unknown("role"):
+        if arn:
+            plan.note(it, ("role",), "attaching this policy to its role was")
+        for candidate in plan.roles.values():  # some role of the plan gets it: none is complete
+            candidate.permissions_complete = False
 
 
 def _policy_attachment(plan: _Plan, it: _Instance) -> None:

@@ -68,6 +68,7 @@ from iamlint.rules.a._node_access import (
     NODE_PROXIER,
     authentication_mode,
     aws_auth_for,
+    cluster_label,
     cluster_names,
     entries_for,
     same_role,
@@ -190,8 +191,8 @@ def _suggested_arn(use: RoleUse) -> str:
 def _who(use: RoleUse, cluster: str) -> str:
     owner = use.owner
     if use.usage == FARGATE_ROLE:
-        return f"Fargate profile `{owner.name}` of cluster `{cluster}`"
-    return f"node group `{owner.name}` of cluster `{cluster}`"
+        return f"Fargate profile `{owner.name}` of cluster `{cluster_label(cluster)}`"
+    return f"node group `{owner.name}` of cluster `{cluster_label(cluster)}`"
 
 
 def _consequence(fargate: bool) -> str:
@@ -225,8 +226,9 @@ def _skipped(cluster: str, use: RoleUse) -> Finding:
     return finding(
         "X006",
         use.pointer,
-        f"neither the aws-auth ConfigMap nor access entries of cluster `{cluster}` are in the "
-        "inputs; whether its node and Fargate roles are mapped (A005) was not checked",
+        "neither the aws-auth ConfigMap nor access entries of cluster "
+        f"`{cluster_label(cluster)}` are in the inputs; whether its node and Fargate roles are "
+        "mapped (A005) was not checked",
         resource=cluster,
         discriminator=f"A005:{cluster}",
     )

@@ -54,6 +54,7 @@ from iamlint.rules.a._node_access import (
     CONFIG_MAP,
     authentication_mode,
     aws_auth_for,
+    cluster_label,
     cluster_names,
     cluster_objects,
     entries_for,
@@ -105,9 +106,9 @@ def _ignored(aws_auth: AwsAuth, cluster: str, defined: Cluster | None) -> Findin
     return finding(
         "A011",
         pointer,
-        f"cluster `{cluster}` uses authentication mode `API`, so EKS ignores this aws-auth "
-        f"ConfigMap ({count} mapping{'s' if count != 1 else ''}): create access entries for "
-        "them (`aws eks create-access-entry`) and delete the ConfigMap, or use "
+        f"cluster `{cluster_label(cluster)}` uses authentication mode `API`, so EKS ignores "
+        f"this aws-auth ConfigMap ({count} mapping{'s' if count != 1 else ''}): create access "
+        "entries for them (`aws eks create-access-entry`) and delete the ConfigMap, or use "
         "`API_AND_CONFIG_MAP` while migrating",
         resource=f"ConfigMap kube-system/{aws_auth.name}",
         related=related,
@@ -139,9 +140,9 @@ def _compare(
     yield finding(
         "A011",
         mapping.arn_pointer or mapping.pointer,
-        f"`{mapping.arn}` is mapped both here and by an access entry of cluster `{cluster}` "
-        f"({'; '.join(differences)}): the access entry wins and this mapping is unused; "
-        "make the access entry say what is meant and remove the mapping",
+        f"`{mapping.arn}` is mapped both here and by an access entry of cluster "
+        f"`{cluster_label(cluster)}` ({'; '.join(differences)}): the access entry wins and "
+        "this mapping is unused; make the access entry say what is meant and remove the mapping",
         resource=f"ConfigMap kube-system/{aws_auth.name}",
         related=related,
     )

@@ -49,6 +49,11 @@ def aws_auth_for(model: Model, cluster: str) -> list[AwsAuth]:
     return found
 
 
+def cluster_label(name: str) -> str:
+    """A cluster name for messages: a template cluster without `Name` by its logical ID."""
+    return name.rsplit("#", 1)[-1] if name.startswith(("cfn:", "tf:")) else name
+
+
 def cluster_objects(model: Model, name: str) -> list[Cluster]:
     return model.index("clusters_by_name").get(name, [])
 

@@ -85,13 +85,15 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             (repo, implicitly_denied(repo.identity)) for repo in pull_check.repositories
         ]
         repositories = [(repo, miss) for repo, miss in repositories if miss and repo.certain]
+        pulls = [p for repo in pull_check.repositories for p in repo.pulls]
         if auth_missing:
-            pulls = [p for repo in pull_check.repositories for p in repo.pulls]
             missing = auth_missing + sorted({a for _, m in repositories for a in m})
             yield _finding(pull_check, pulls, missing, None)
             continue
         for repo, missing in repositories:
             yield _finding(pull_check, repo.pulls, missing, repo)
+        if not repositories and _undecided(pull_check):
+            yield _not_checked(pull_check, pulls)
 
 
 def implicitly_denied(decisions: ActionDecisions) -> list[str]:
@@ -105,7 +107,6 @@ def _finding(
     usage = pull_check.usage
     images = _images(pulls)
     where = f" on `{repo.arn}`" if repo is not None else ""
-    verb = "allows" if len(missing) == 1 else "allows any of"
     attach = PULL_POLICY[usage]
     fix = (
         f"allow them on the repository or attach `{attach}`"
@@ -116,7 +117,7 @@ def _finding(
         fix = f"attach `{attach}` (or allow `{AUTH_ACTION}` on `*`)"
     message = (
         f"{PULLER_LABEL[usage]} `{pull_check.label}` cannot pull {images} ({first.consumer}): "
-        f"no policy {verb} {code_list(missing)}{where}; {fix}"
+        f"no policy allows {code_list(missing, 'or')}{where}; {fix}"
     )
     return finding(
         "E001",
@@ -125,6 +126,26 @@ def _finding(
         resource=pull_check.role.arn or pull_check.label,
         related=_related(pulls),
         discriminator=f"{pull_check.role.arn}:{repo.arn if repo else AUTH_ACTION}",
+    )
+
+
+def _undecided(pull_check: PullCheck) -> bool:
+    """Unknown only because policies of the role are not in the inputs."""
+    if not pull_check.permissions.missing:
+        return False
+    decisions = [pull_check.auth, *(r.identity for r in pull_check.repositories if r.certain)]
+    return any(d.unknown for d in decisions)
+
+
+def _not_checked(pull_check: PullCheck, pulls: list[Pull]) -> Finding:
+    lacking = "; ".join(pull_check.permissions.missing)
+    return finding(
+        "X006",
+        role_anchor(pull_check.role),
+        f"whether {PULLER_LABEL[pull_check.usage]} `{pull_check.label}` can pull "
+        f"{_images(pulls)} was not checked (E001): the inputs lack {lacking}",
+        resource=pull_check.role.arn or pull_check.label,
+        discriminator=f"E001:{pull_check.role.arn}",
     )
 
 

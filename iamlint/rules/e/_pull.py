@@ -236,7 +236,7 @@ def role_permissions(model: Model, role: Role) -> RolePermissions:
             IdentityPolicy(PolicyRef(label, managed.document), managed, attachment)
         )
     if not role.permissions_complete:
-        permissions.missing.append("the role's policies (the inputs do not list them all)")
+        permissions.missing.append("the complete list of the role's policies")
     return permissions
 
 
@@ -290,7 +290,7 @@ def principal_context(role: Role | None, written: str = "") -> dict[str, Any]:
     arn = concrete_role_arn(role, written)
     if not arn:
         return {}
-    return {"aws:PrincipalArn": _without_path(arn), "aws:PrincipalAccount": arn.split(":")[4]}
+    return {"aws:PrincipalArn": arn, "aws:PrincipalAccount": arn.split(":")[4]}
 
 
 def role_anchor(role: Role) -> Pointer:
@@ -309,11 +309,6 @@ def role_anchor(role: Role) -> Pointer:
         if key in data:
             return base.child(key).at_key()
     return role.pointer.at_key() if role.pointer.path else role.pointer
-
-
-def _without_path(role_arn: str) -> str:
-    head, _, resource = role_arn.partition(":role/")
-    return f"{head}:role/{resource.rsplit('/', 1)[-1]}"
 
 
 def _is_account(text: str) -> bool:
@@ -501,13 +496,14 @@ def _eks_pulls(model: Model) -> Iterator[Pull]:
         return
     node_uses = [u for u in model.role_uses if u.usage == NODE_ROLE]
     fargate_uses = [u for u in model.role_uses if u.usage == FARGATE_ROLE]
+    only_cluster = single_cluster(model)
     for workload in model.workloads:
         images = [(c, parse_image(c.image)) for c in workload.containers]
         ecr = [(c, image) for c, image in images if image is not None]
         if not ecr or _has_pull_secrets(model, workload):
             continue
-        cluster = workload_cluster(model, workload)
-        if cluster is None:
+        cluster = workload.cluster or only_cluster
+        if not cluster:
             continue
         for use in _pulling_roles(workload, cluster, node_uses, fargate_uses):
             for container, image in ecr:
@@ -539,14 +535,12 @@ def _pulling_roles(
     return [u for u in groups if not _tainted(u.owner)]
 
 
-def workload_cluster(model: Model, workload: Workload) -> str | None:
-    """The cluster a workload runs in: its own, or the only one the inputs' node groups and
-    Fargate profiles name."""
-    if workload.cluster:
-        return workload.cluster
+def single_cluster(model: Model) -> str:
+    """The cluster of workloads that name none: the only one the inputs' node groups and
+    Fargate profiles name ('' when they name none or several)."""
     names = {g.cluster for g in model.node_groups} | {p.cluster for p in model.fargate_profiles}
     names.discard("")
-    return names.pop() if len(names) == 1 else None
+    return names.pop() if len(names) == 1 else ""
 
 
 def profile_matches(
@@ -687,9 +681,9 @@ def owner_label(owner: Any) -> str:
     return "its user"
 
 
-def code_list(items: Iterable[str]) -> str:
-    """`a`, `a` and `b`, `a`, `b` and `c`."""
+def code_list(items: Iterable[str], conjunction: str = "and") -> str:
+    """`a`, `a` and `b`, `a`, `b` and `c` (or another conjunction)."""
     quoted = [f"`{item}`" for item in items]
     if len(quoted) <= 1:
         return "".join(quoted)
-    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    return ", ".join(quoted[:-1]) + f" {conjunction} " + quoted[-1]

@@ -7,8 +7,8 @@ evaluates the task role's identity policies (inline, AWS managed, customer manag
 `iamlint.iam.evaluate`) for `ssmmessages:CreateControlChannel`,
 `ssmmessages:CreateDataChannel`, `ssmmessages:OpenControlChannel` and
 `ssmmessages:OpenDataChannel` on `*`. It reports actions no policy allows and actions an
-explicit `Deny` blocks, and a task definition with ECS Exec but no `taskRoleArn` at all. A
-condition that cannot be decided statically, or a policy not in the inputs, gives no
+explicit `Deny` blocks, and a Fargate task definition with ECS Exec but no `taskRoleArn` at
+all. A condition that cannot be decided statically, or a policy not in the inputs, gives no
 finding.
 
 ## Why it matters
@@ -76,8 +76,8 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     for use in exec_enabled_tasks(model):
         task = use.task
         if not task.task_role_arn:
-            if _no_task_role(task):
-                yield _without_role(use)
+            if _no_task_role(task) and "FARGATE" in task.requires_compatibilities:
+                yield _without_role(use)  # on EC2 the instance role may stand in
             continue
         role = model.resolve_role(task.task_role_arn)
         if role is not None and not contains_placeholder(task.task_role_arn):
@@ -92,6 +92,8 @@ def _check_role(model: Model, use: ExecUse, role: Role) -> Iterator[Finding]:
     decisions = permissions.decide(dict.fromkeys(SSM_ACTIONS, "*"), principal, context)
     denied = decisions.denied
     if not denied:
+        if permissions.missing and decisions.unknown:
+            yield _not_checked(use, role, permissions.missing)
         return
     explicit = [a for a in denied if decisions[a].explicit_deny]
     if explicit:
@@ -102,7 +104,7 @@ def _check_role(model: Model, use: ExecUse, role: Role) -> Iterator[Finding]:
         fix = "narrow or remove that Deny (an explicit deny overrides every allow)"
     else:
         pointer = role_anchor(role)
-        why = f"no policy allows {code_list(denied)}"
+        why = f"no policy allows {code_list(denied, 'or')}"
         fix = "allow them on `*` in the task role"
     label = role_label(role)
     yield finding(
@@ -113,6 +115,18 @@ def _check_role(model: Model, use: ExecUse, role: Role) -> Iterator[Finding]:
         resource=role.arn or label,
         related=[*use.enablers, (task.pointer.child("taskRoleArn"), "the task role")],
         discriminator=f"{task.family}:{task.revision}",
+    )
+
+
+def _not_checked(use: ExecUse, role: Role, missing: list[str]) -> Finding:
+    label = role_label(role)
+    return finding(
+        "X006",
+        role_anchor(role),
+        f"whether task role `{label}` allows the ECS Exec channels of task definition "
+        f"`{use.task.family}` was not checked (F002): the inputs lack {'; '.join(missing)}",
+        resource=role.arn or label,
+        discriminator=f"F002:{role.arn}",
     )
 
 

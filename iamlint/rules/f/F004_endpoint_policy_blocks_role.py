@@ -10,8 +10,8 @@ must allow, and an explicit `Deny` wins):
   `ecr:GetDownloadUrlForLayer` on the repository);
 - `ssmmessages`: the four ECS Exec channel actions of task roles whose tasks run with ECS
   Exec;
-- any other service: the actions a task role's own policies allow on that service (named
-  actions, not wildcards).
+- any other service: the actions a task role's own (inline or customer managed) policies
+  allow on that service (named actions, not wildcards).
 It tells an explicit deny from a missing allow. When the call's resource is a wildcard, a
 missing allow is reported only if no statement of the endpoint policy allows the action at
 all. Principals other than `*` match only the role's own ARN or account; undecidable
@@ -197,6 +197,8 @@ def _task_role_calls(model: Model) -> Iterator[Call]:
         principal = concrete_role_arn(role, use.role_arn)
         context = principal_context(role, use.role_arn)
         for policy in role_permissions(model, role).policies:
+            if policy.aws_managed:
+                continue  # broad by design: what the application calls is what it names itself
             for stmt in iter_statements(policy.ref.document):
                 if not stmt.is_allow or stmt.actions is None:
                     continue

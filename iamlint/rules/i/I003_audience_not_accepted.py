@@ -33,6 +33,7 @@ custom audience to the provider with `aws iam add-client-id-to-open-id-connect-p
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from iamlint.finding import Finding
 from iamlint.iam.conditions import FALSE
@@ -129,7 +130,7 @@ def _client_ids_pointer(provider: OidcProvider) -> Pointer:
     data = provider.pointer.value
     if isinstance(data, dict):
         for path in (("ClientIDList",), ("Properties", "ClientIdList"), ("client_id_list",)):
-            node = data
+            node: Any = data
             for key in path:
                 node = node.get(key) if isinstance(node, dict) else None
             if node is not None:

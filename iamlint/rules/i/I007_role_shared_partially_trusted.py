@@ -118,7 +118,8 @@ def _admitted_elsewhere(model: Model, group: list[Binding]) -> Iterator[Finding]
 def _annotated_elsewhere(model: Model, role: Role, subject: str) -> ServiceAccount | None:
     if not subject.startswith(SUBJECT_PREFIX):
         return None
-    for sa in model.index("sa_by_subject").get(subject, []):
+    candidates: list[ServiceAccount] = model.index("sa_by_subject").get(subject, [])
+    for sa in candidates:
         if not sa.role_arn or association_for(model, sa) is not None:
             continue
         resolved = model.resolve_role(sa.role_arn)

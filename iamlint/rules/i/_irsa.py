@@ -158,20 +158,20 @@ def trust_view(model: Model, config: Config, policy: Policy) -> TrustView:
     views: dict[int, TrustView] = model.memo("irsa-trust-views", dict)
     view = views.get(id(policy))
     if view is None:
-        view = _read_trust(policy, irsa_issuers(model, config))
+        view = _read_trust(model, policy, irsa_issuers(model, config))
         views[id(policy)] = view
     return view
 
 
-def _read_trust(policy: Policy, extra: set[str]) -> TrustView:
+def _read_trust(model: Model, policy: Policy, extra: set[str]) -> TrustView:
     view = TrustView(policy)
     for statement in trust_statements(policy):
         if statement.allow:
-            _classify(view, statement, extra)
+            _classify(model, view, statement, extra)
     return view
 
 
-def _classify(view: TrustView, statement: TrustStatement, extra: set[str]) -> None:
+def _classify(model: Model, view: TrustView, statement: TrustStatement, extra: set[str]) -> None:
     if statement.principal_star or "NotPrincipal" in statement.data:
         view.undecidable = True
         return
@@ -181,7 +181,7 @@ def _classify(view: TrustView, statement: TrustStatement, extra: set[str]) -> No
     ]
     providers = []
     for ref in statement.federated:
-        issuer = provider_issuer(ref.text) if ref.text else None
+        issuer = _federated_issuer(model, ref)
         if issuer is not None:
             providers.append((issuer, ref))
         elif ref.text and (is_saml_principal(ref.text) or ref.text in WEB_IDENTITY_BUILTINS):
@@ -198,6 +198,37 @@ def _classify(view: TrustView, statement: TrustStatement, extra: set[str]) -> No
             view.undecidable = True  # an unknown issuer admitting any subject
     if kubernetes:
         view.candidates.append(Candidate(statement, tuple(kubernetes)))
+
+
+def _federated_issuer(model: Model, ref: PrincipalRef) -> str | None:
+    """The issuer a `Federated` value names: an `oidc-provider/` ARN, or a provider the same
+    template defines (`!GetAtt Provider.Arn`, `!Ref Provider`: its IaC identity)."""
+    identity = ref.text or _template_reference(ref)
+    if not identity:
+        return None
+    issuer = provider_issuer(identity)
+    if issuer is None:
+        found = model.index("providers_by_arn").get(identity.lower(), [])
+        issuer = found[-1].url if found and found[-1].url else None
+    return issuer
+
+
+def _template_reference(ref: PrincipalRef) -> str:
+    """`cfn:<file>#<LogicalId>` for `{"Fn::GetAtt": [id, "Arn"]}` / `{"Ref": id}`."""
+    value = ref.value
+    if not isinstance(value, dict) or len(value) != 1:
+        return ""
+    target = value.get("Ref")
+    attribute = value.get("Fn::GetAtt")
+    if isinstance(attribute, str) and attribute.endswith(".Arn"):
+        target = attribute[: -len(".Arn")]
+    elif isinstance(attribute, list) and len(attribute) == 2 and attribute[1] == "Arn":
+        target = attribute[0]
+    if not isinstance(target, str):
+        return ""
+    from iamlint.sources.cloudformation import synthetic_id
+
+    return synthetic_id(ref.pointer.file, target)
 
 
 def _kubernetes_issuer(issuer: str, statement: TrustStatement, extra: set[str]) -> bool:
@@ -321,7 +352,9 @@ def provider_for(model: Model, arn: str, issuer: str) -> OidcProvider | None:
     both sides know it)."""
     parts = oidc_provider_arn_parts(arn)
     account = parts[1] if parts else ""
-    found = model.index("providers_by_url").get(normalise_issuer(issuer).lower(), [])
+    found: list[OidcProvider] = model.index("providers_by_url").get(
+        normalise_issuer(issuer).lower(), []
+    )
     for provider in reversed(found):
         if not provider.account or not account or provider.account == account:
             return provider
@@ -372,9 +405,10 @@ def same_cluster(a: str, b: str) -> bool:
 def cluster_of(model: Model, sa: ServiceAccount) -> Cluster | None:
     if not sa.cluster:
         return None
-    found = model.index("clusters_by_name").get(sa.cluster, [])
+    found: list[Cluster] = model.index("clusters_by_name").get(sa.cluster, [])
     with_issuer = [c for c in found if c.issuer]
-    return (with_issuer or found or [None])[-1]
+    chosen = with_issuer or found
+    return chosen[-1] if chosen else None
 
 
 def cluster_issuer(cluster: Cluster | None) -> str | None:
@@ -451,7 +485,9 @@ def _note_providers(model: Model, binding: Binding, notes: dict[str, Unresolved]
     """Providers of the statements judged for the ServiceAccount (its cluster's, if known)."""
     for judged in binding.judged:
         for issuer, ref in judged.candidate.providers:
-            if contains_placeholder(ref.text) or provider_for(model, ref.text, issuer):
+            if not ref.text or contains_placeholder(ref.text):
+                continue  # a template's own provider is in the inputs by construction
+            if provider_for(model, ref.text, issuer) is not None:
                 continue
             key = f"provider:{ref.text.lower()}"
             message = (
@@ -466,15 +502,38 @@ def _note_providers(model: Model, binding: Binding, notes: dict[str, Unresolved]
 def _note_missing_service_accounts(model: Model, notes: dict[str, Unresolved]) -> None:
     for workload, pointer in workloads_naming_service_accounts(model):
         namespace, name = workload.namespace, workload.service_account_name
-        if model.service_accounts_in(namespace) or contains_placeholder(name):
+        if service_account_scope(model, workload) or contains_placeholder(name):
             continue  # defined, or K003 decides
         key = f"serviceaccount:{namespace}/{name}"
+        scope = (
+            f"none of namespace `{namespace}`'s are"
+            if workload.namespace_explicit
+            else f"none of its directory's are; namespace `{namespace}` assumed"
+        )
         message = (
-            f"ServiceAccount {namespace}/{name} is not in the scanned manifests (none of "
-            f"namespace `{namespace}`'s are): whether it exists (K003) and the IAM role it "
-            "names were not checked; scan the manifest that defines it"
+            f"ServiceAccount {namespace}/{name} is not in the scanned manifests ({scope}): "
+            "whether it exists (K003) and the IAM role it names were not checked; scan the "
+            "manifest that defines it"
         )
         notes.setdefault(key, Unresolved("X006", pointer, message, resource=key))
+
+
+def service_account_scope(model: Model, workload: Workload) -> list[ServiceAccount]:
+    """The scanned ServiceAccounts that show the scan holds the workload's namespace.
+
+    A manifest without a namespace is deployed wherever `-n`, Helm or Kustomize put it, so
+    for such a workload only ServiceAccounts from its own directory (a chart, a
+    kustomization) count: namespace-less manifests of other directories may well be
+    deployed to other namespaces."""
+    found = model.service_accounts_in(workload.namespace)
+    if workload.namespace_explicit:
+        return found
+    folder = _directory(workload.pointer.file)
+    return [sa for sa in found if _directory(sa.pointer.file) == folder]
+
+
+def _directory(path: str) -> str:
+    return path.replace("\\", "/").rpartition("/")[0]
 
 
 def workloads_naming_service_accounts(model: Model) -> Iterator[tuple[Workload, Pointer]]:

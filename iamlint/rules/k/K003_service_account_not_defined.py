@@ -5,10 +5,12 @@ For every workload (Pod, Deployment, StatefulSet, DaemonSet, ReplicaSet, Job, Cr
 whose pod spec sets `serviceAccountName` (or the deprecated `serviceAccount`), checks that
 the scanned manifests define a ServiceAccount of that name in the workload's namespace.
 Judged only when the scan holds ServiceAccounts of that namespace (otherwise the
-ServiceAccount is probably managed elsewhere and X006 says the check was skipped); the
-`default` ServiceAccount always exists. Manifests without `metadata.namespace` are in the
-`--default-namespace` (default `default`), as `kubectl apply` without `-n` would put them;
-the message says when that assumption mattered.
+ServiceAccount is probably managed elsewhere, e.g. created by `eksctl create
+iamserviceaccount`, and X006 says the check was skipped); the `default` ServiceAccount
+always exists. Manifests without `metadata.namespace` are in the `--default-namespace`
+(default `default`), as `kubectl apply` without `-n` would put them; for them only the
+ServiceAccounts of the same directory (a chart, a kustomization) show that the scan holds
+the namespace, and the message says when the assumption mattered.
 
 ## Why it matters
 The controller cannot create the pods: `Error creating: pods "web-..." is forbidden: error
@@ -36,7 +38,11 @@ from iamlint.finding import Finding
 from iamlint.model import Model, Workload
 from iamlint.placeholders import contains_placeholder
 from iamlint.rules.base import RuleContext, finding
-from iamlint.rules.i._irsa import namespace_note, workloads_naming_service_accounts
+from iamlint.rules.i._irsa import (
+    namespace_note,
+    service_account_scope,
+    workloads_naming_service_accounts,
+)
 from iamlint.rules.k._k8s import service_account_of
 from iamlint.rules.registry import rule
 
@@ -52,7 +58,7 @@ from iamlint.rules.registry import rule
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     for workload, pointer in workloads_naming_service_accounts(model):
         name = workload.service_account_name
-        if contains_placeholder(name) or not model.service_accounts_in(workload.namespace):
+        if contains_placeholder(name) or not service_account_scope(model, workload):
             continue
         if service_account_of(model, workload) is not None:
             continue
