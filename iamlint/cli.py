@@ -142,6 +142,7 @@ def _apply_options(config, fail_on, select, ignore, default_namespace, clusters)
     for name in _split(clusters):
         if not any(c.name == name for c in config.clusters):
             config.clusters.append(ClusterFact(name=name))
+    config.current_clusters = _split(clusters)
 
 
 def _emit(result, output_format: str, output: Path | None, quiet: bool) -> None:  # type: ignore[no-untyped-def]

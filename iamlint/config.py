@@ -47,6 +47,8 @@ class Config:
     accounts: dict[str, str] = field(default_factory=dict)  # account id -> alias
     policy_packs: list[str] = field(default_factory=list)
     source: str | None = None  # file the config came from
+    # `--cluster NAME`: the cluster(s) the scanned manifests run in
+    current_clusters: list[str] = field(default_factory=list)
 
     @property
     def root(self) -> Path | None:

@@ -74,8 +74,13 @@ def _apply_cluster_facts(model: Model, config: Config) -> None:
 def _assign_service_account_clusters(model: Model, config: Config) -> None:
     """Manifests do not say which cluster they run in: when the run names exactly one
     cluster (`--cluster` / config `clusters:`, else the only cluster in the inputs), that
-    is the cluster of every ServiceAccount and workload that has none."""
-    names = [c.name for c in config.clusters] or list(dict.fromkeys(c.name for c in model.clusters))
+    is the cluster of every ServiceAccount and workload that has none. `--cluster` wins
+    when the config lists several."""
+    names = (
+        config.current_clusters
+        or [c.name for c in config.clusters]
+        or list(dict.fromkeys(c.name for c in model.clusters))
+    )
     if len(names) != 1 or not names[0]:
         return
     for sa in model.service_accounts:

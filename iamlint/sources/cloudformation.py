@@ -52,6 +52,7 @@ from iamlint.model import (
     Unresolved,
     VpcEndpoint,
 )
+from iamlint.sources.awscli import normalise_url
 from iamlint.sources.cfn_values import (
     Symbolic,
     Template,
@@ -414,8 +415,6 @@ def _instance_profile(ex: _Extraction, res: _Resource) -> None:
 
 
 def _oidc_provider(ex: _Extraction, res: _Resource) -> None:
-    from iamlint.sources.awscli import normalise_url
-
     url = res.get("Url")
     if not isinstance(url, str) or isinstance(url, Symbolic):
         why = unknown_reason(url) or unknown_reason(ex.template.resolve(res.raw_value("Url")))

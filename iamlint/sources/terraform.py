@@ -26,6 +26,7 @@ import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from iamlint.load import ParseError, load_embedded
@@ -53,6 +54,7 @@ from iamlint.model import (
     Unresolved,
     VpcEndpoint,
 )
+from iamlint.sources.awscli import normalise_url
 from iamlint.sources.common import infer_policy_kind, policy_at
 from iamlint.sources.containers import ecs_containers
 from iamlint.sources.refs import account_of, region_of
@@ -175,6 +177,7 @@ class _Plan:
         self.root = pointer
         self.model = model
         self.data: dict[str, Any] = pointer.value
+        self._configs: dict[tuple[str, str, str, str], dict[str, Any]] = {}
         self.instances = list(self._instances())
         self.by_base: dict[str, list[_Instance]] = defaultdict(list)
         for instance in self.instances:
@@ -295,6 +298,12 @@ class _Plan:
         return node if isinstance(node, dict) else {}
 
     def _resource_config(self, module: str, mode: str, kind: str, name: str) -> dict[str, Any]:
+        key = (module, mode, kind, name)
+        if key not in self._configs:
+            self._configs[key] = self._find_resource_config(module, mode, kind, name)
+        return self._configs[key]
+
+    def _find_resource_config(self, module: str, mode: str, kind: str, name: str) -> dict[str, Any]:
         resources = self._module_config(module).get("resources")
         for item in resources if isinstance(resources, list) else []:
             if isinstance(item, dict) and (
@@ -396,11 +405,8 @@ class _Plan:
     def note(self, instance: _Instance, path: tuple[Any, ...], what: str) -> None:
         """X008: the attribute at `path` is unknown (or sensitive); `what` was skipped."""
         attribute = _attribute_text(path)
-        state = (
-            "is sensitive and was not read"
-            if instance.is_sensitive(*path)
-            else ("is known only after apply")
-        )
+        sensitive = instance.is_sensitive(*path)
+        state = "is sensitive and was not read" if sensitive else "is known only after apply"
         self.model.unresolved.append(
             Unresolved(
                 "X008",
@@ -459,6 +465,7 @@ class _Plan:
                 return roles[0], roles[0].name
         return None, ""
 
+    @cached_property
     def standalone_inline_policies(self) -> set[tuple[str, Any]]:
         """(role name, policy name) of every aws_iam_role_policy with both known."""
         return {
@@ -543,7 +550,7 @@ def _role(plan: _Plan, it: _Instance) -> None:
     plan.model.roles.append(role)
     role.trust = plan.policy(it, ("assume_role_policy",), TRUST, owner=role.label)
     if it.configured("inline_policy"):
-        standalone = plan.standalone_inline_policies()
+        standalone = plan.standalone_inline_policies
         for index, block in enumerate(it.get("inline_policy") or []):
             if (role.name, block.get("name") if isinstance(block, dict) else None) in standalone:
                 continue  # state lists it on the role too; the aws_iam_role_policy owns it
@@ -653,8 +660,6 @@ def _instance_profile(plan: _Plan, it: _Instance) -> None:
 
 
 def _oidc_provider(plan: _Plan, it: _Instance) -> None:
-    from iamlint.sources.awscli import normalise_url
-
     if not it.readable("url"):
         plan.note(it, ("url",), "checks that need this OIDC provider are")
         return
@@ -694,8 +699,6 @@ def _policy_document(plan: _Plan, it: _Instance) -> None:
 
 
 def _cluster(plan: _Plan, it: _Instance) -> None:
-    from iamlint.sources.awscli import normalise_url
-
     arn = it.text("arn")
     issuer_path = ("identity", 0, "oidc", 0, "issuer")
     cluster = Cluster(
