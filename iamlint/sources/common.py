@@ -52,11 +52,39 @@ def infer_policy_kind(document: Any) -> str:
     ]
     if actions and all(a.startswith("sts:") for a in actions):
         return TRUST
-    if any(a in STS_ASSUME_ACTIONS for a in actions) and not any(
-        "Resource" in s or "NotResource" in s for s in with_principal
-    ):
+    no_resource = not any("Resource" in s or "NotResource" in s for s in with_principal)
+    if no_resource and any(a in STS_ASSUME_ACTIONS for a in actions):
         return TRUST  # a trust policy with a wrong action mixed in (T001 reports it)
+    if no_resource and all(_only_role_assuming_principals(s) for s in with_principal):
+        # Seed 002's Fargate "trust policy": permissions granted to a principal that can
+        # only assume roles. It is a misplaced trust policy (T001), not a resource policy.
+        return TRUST
     return RESOURCE
+
+
+# Services that act only through a role they assume: a policy granting them permissions
+# is a misplaced trust policy. (Not Lambda: ECR repository policies name it on purpose.)
+ROLE_ASSUMING_SERVICES = frozenset(
+    {"ec2", "ecs-tasks", "eks-fargate-pods", "pods.eks", "eks", "eks-nodegroup"}
+)
+
+
+def _only_role_assuming_principals(statement: dict[str, Any]) -> bool:
+    principal = statement.get("Principal")
+    if not isinstance(principal, dict) or not principal:
+        return False
+    for kind, values in principal.items():
+        if kind == "Federated":
+            continue
+        if kind != "Service":
+            return False
+        for value in _as_list(values):
+            if not isinstance(value, str):
+                return False
+            service = value.lower().split(".amazonaws.com", 1)[0]
+            if service not in ROLE_ASSUMING_SERVICES:
+                return False
+    return True
 
 
 def policy_at(

@@ -35,7 +35,6 @@ the inputs (`RepositoryCheck.resource_side`).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -447,22 +446,11 @@ def pulls(model: Model) -> Iterator[Pull]:
 
 
 def parse_image(text: str) -> EcrImage | None:
-    """A private ECR image reference, also with IaC placeholders in the registry host
-    (`${AWS::AccountId}.dkr.ecr.${AWS::Region}.amazonaws.com/app`): those parts are then
-    kept as `<...>` placeholders."""
+    """A private ECR image reference; IaC placeholders in it (`${AWS::AccountId}`) are kept
+    as written and make its repository ARN uncertain."""
     from iamlint.iam.arn import parse_ecr_image
 
-    image = parse_ecr_image(text)
-    if image is None and isinstance(text, str) and "${" in text:
-        image = parse_ecr_image(_PLACEHOLDER.sub(_angle, text))
-    return image
-
-
-_PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
-
-
-def _angle(match: re.Match[str]) -> str:
-    return "<" + re.sub(r"[^A-Za-z0-9_-]+", "-", match.group(1)) + ">"
+    return parse_ecr_image(text)
 
 
 def _ecs_pulls(model: Model) -> Iterator[Pull]:
