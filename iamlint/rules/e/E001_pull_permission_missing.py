@@ -103,7 +103,6 @@ def implicitly_denied(decisions: ActionDecisions) -> list[str]:
 def _finding(
     pull_check: PullCheck, pulls: list[Pull], missing: list[str], repo: RepositoryCheck | None
 ) -> Finding:
-    first = pulls[0]
     usage = pull_check.usage
     images = _images(pulls)
     where = f" on `{repo.arn}`" if repo is not None else ""
@@ -116,7 +115,7 @@ def _finding(
     if AUTH_ACTION in missing and len(missing) == 1:
         fix = f"attach `{attach}` (or allow `{AUTH_ACTION}` on `*`)"
     message = (
-        f"{PULLER_LABEL[usage]} `{pull_check.label}` cannot pull {images} ({first.consumer}): "
+        f"{PULLER_LABEL[usage]} `{pull_check.label}` cannot pull {images}: "
         f"no policy allows {code_list(missing, 'or')}{where}; {fix}"
     )
     return finding(
@@ -150,9 +149,20 @@ def _not_checked(pull_check: PullCheck, pulls: list[Pull]) -> Finding:
 
 
 def _images(pulls: list[Pull]) -> str:
-    texts = list(dict.fromkeys(p.image_text for p in pulls))
+    """`img` (Deployment x, container y), with how many more; the EKS add-on images (pulls
+    without a place in the inputs) named as such."""
+    own = [p for p in pulls if p.image_pointer is not None]
+    system = [p for p in pulls if p.image_pointer is None]
+    if not own:
+        return f"{system[0].consumer} from `{system[0].image.registry}`"
+    texts = list(dict.fromkeys(p.image_text for p in own))
     more = len(texts) - 1
-    return f"`{texts[0]}`" + (f" (and {more} more image{'s' if more > 1 else ''})" if more else "")
+    text = f"`{texts[0]}` ({own[0].consumer})"
+    if more:
+        text += f" and {more} more image{'s' if more > 1 else ''}"
+    if system:
+        text += ", and the EKS add-on images every node runs"
+    return text
 
 
 def _related(pulls: list[Pull]) -> list[tuple[Pointer, str]]:
