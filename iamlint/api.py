@@ -111,12 +111,13 @@ def _read_into(
 
 
 def _is_unrendered_template(text: str) -> bool:
-    return "{{" in text and "}}" in text
+    """Helm/Go templates (`{{ ... }}`) or envsubst templates (`${VAR}`)."""
+    return ("{{" in text and "}}" in text) or "${" in text
 
 
 def _template_finding(candidate: Candidate, error: ParseError) -> Finding:
     """Helm/gomplate sources do not parse until rendered: lint the rendered output."""
-    hint = "looks like an unrendered template ({{ ... }}); lint the rendered output instead"
+    hint = "looks like an unrendered template ({{ ... }} or ${...}); lint the rendered output instead"
     if candidate.explicit:
         return parse_finding(candidate.display, ParseError(f"{error.message}; {hint}", error.line, error.column))
     line = error.line or 1
