@@ -17,7 +17,6 @@ from iamlint.model import Model
 from iamlint.result import Result
 from iamlint.rules.registry import Rule
 
-
 STALE_DATA_DAYS = 365
 
 
@@ -117,9 +116,13 @@ def _is_unrendered_template(text: str) -> bool:
 
 def _template_finding(candidate: Candidate, error: ParseError) -> Finding:
     """Helm/gomplate sources do not parse until rendered: lint the rendered output."""
-    hint = "looks like an unrendered template ({{ ... }} or ${...}); lint the rendered output instead"
+    hint = (
+        "looks like an unrendered template ({{ ... }} or ${...}); lint the rendered output instead"
+    )
     if candidate.explicit:
-        return parse_finding(candidate.display, ParseError(f"{error.message}; {hint}", error.line, error.column))
+        return parse_finding(
+            candidate.display, ParseError(f"{error.message}; {hint}", error.line, error.column)
+        )
     line = error.line or 1
     return Finding(
         "X002",
@@ -239,7 +242,9 @@ def _data_age_notices() -> list[str]:
 
 def _selected(rule_id: str, config: Config) -> bool:
     def hit(selectors: list[str]) -> bool:
-        return any(rule_id == s.upper() or rule_id.rstrip("0123456789") == s.upper() for s in selectors)
+        return any(
+            rule_id == s.upper() or rule_id.rstrip("0123456789") == s.upper() for s in selectors
+        )
 
     return (not config.select or hit(config.select)) and not hit(config.ignore)
 

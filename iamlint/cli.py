@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -46,7 +46,12 @@ def version_text() -> str:
 def main_callback(
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version_callback, is_eager=True, help="Show version and AWS data date."),
+        typer.Option(
+            "--version",
+            callback=_version_callback,
+            is_eager=True,
+            help="Show version and AWS data date.",
+        ),
     ] = False,
 ) -> None:
     """iamlint: catch broken IAM/IRSA/ECR/aws-auth wiring before deploy."""
@@ -66,21 +71,52 @@ def _fail(message: str, code: int = EXIT_USAGE) -> typer.Exit:
 
 @app.command()
 def check(
-    paths: Annotated[Optional[list[str]], typer.Argument(help="Files and directories (default: .)")] = None,
-    output_format: Annotated[str, typer.Option("--format", "-f", help="text|json|sarif|github|gitlab")] = "text",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to FILE.")] = None,
-    fail_on: Annotated[Optional[str], typer.Option("--fail-on", "--severity", help="error|warning|info")] = None,
-    select: Annotated[Optional[list[str]], typer.Option("--select", help="Rule IDs or families, e.g. I,E001")] = None,
-    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Rule IDs or families to skip")] = None,
-    cluster: Annotated[Optional[list[str]], typer.Option("--cluster", help="Cluster the manifests run in")] = None,
-    default_namespace: Annotated[Optional[str], typer.Option("--default-namespace", help="Namespace for manifests without one")] = None,
-    baseline: Annotated[Optional[str], typer.Option("--baseline", help="Hide findings recorded in FILE")] = None,
-    write_baseline: Annotated[Optional[str], typer.Option("--write-baseline", help="Record current findings to FILE")] = None,
-    config_file: Annotated[Optional[Path], typer.Option("--config", help="Config file (.iamlint.yaml or pyproject.toml)")] = None,
-    changed_only: Annotated[bool, typer.Option("--changed-only", help="Build the model from the whole repository, report only on the named files (pre-commit)")] = False,
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Files and directories (default: .)")
+    ] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text|json|sarif|github|gitlab")
+    ] = "text",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")
+    ] = None,
+    fail_on: Annotated[
+        str | None, typer.Option("--fail-on", "--severity", help="error|warning|info")
+    ] = None,
+    select: Annotated[
+        list[str] | None, typer.Option("--select", help="Rule IDs or families, e.g. I,E001")
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option("--ignore", help="Rule IDs or families to skip")
+    ] = None,
+    cluster: Annotated[
+        list[str] | None, typer.Option("--cluster", help="Cluster the manifests run in")
+    ] = None,
+    default_namespace: Annotated[
+        str | None, typer.Option("--default-namespace", help="Namespace for manifests without one")
+    ] = None,
+    baseline: Annotated[
+        str | None, typer.Option("--baseline", help="Hide findings recorded in FILE")
+    ] = None,
+    write_baseline: Annotated[
+        str | None, typer.Option("--write-baseline", help="Record current findings to FILE")
+    ] = None,
+    config_file: Annotated[
+        Path | None, typer.Option("--config", help="Config file (.iamlint.yaml or pyproject.toml)")
+    ] = None,
+    changed_only: Annotated[
+        bool,
+        typer.Option(
+            "--changed-only",
+            help="Build the model from the whole repository, "
+            "report only on the named files (pre-commit)",
+        ),
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only findings, no summary")] = False,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar")] = False,
-    aws: Annotated[bool, typer.Option("--aws", help="Resolve missing references from the live account")] = False,
+    aws: Annotated[
+        bool, typer.Option("--aws", help="Resolve missing references from the live account")
+    ] = False,
 ) -> None:
     """Lint files and directories."""
     if aws:
@@ -89,7 +125,6 @@ def check(
         raise _fail(f"unknown format {output_format!r} (use {', '.join(FORMATS)})")
     from iamlint.api import LintOptions, NoInputError, lint
     from iamlint.config import ConfigError, load_config
-    from iamlint.finding import Severity
 
     try:
         config = load_config(Path.cwd(), config_file)
@@ -165,9 +200,12 @@ def list_rules() -> None:
     from iamlint.rules import load_rules
     from iamlint.rules.registry import FAMILIES
 
-    rows = [(r.id, r.severity.label, FAMILIES.get(r.family, r.family), r.name, r.summary) for r in load_rules().sorted()]
+    rows = [(r.id, r.severity.label, r.family, r.name, r.summary) for r in load_rules().sorted()]
+    typer.echo(f"{'ID':<6} {'SEVERITY':<8} {'FAMILY':<6} {'NAME':<42} SUMMARY")
     for rule_id, severity, family, name, summary in rows:
-        typer.echo(f"{rule_id:<6} {severity:<8} {name:<40} {summary}")
+        typer.echo(f"{rule_id:<6} {severity:<8} {family:<6} {name:<42} {summary}")
+    families = ", ".join(f"{letter} = {text}" for letter, text in FAMILIES.items())
+    typer.echo(f"{len(rows)} rules. Families: {families}")
     typer.echo(f"{len(rows)} rules")
 
 
@@ -187,10 +225,10 @@ def explain(rule_id: Annotated[str, typer.Argument(help="Rule ID, e.g. I001")]) 
 @app.command()
 def scan(
     aws: Annotated[bool, typer.Option("--aws")] = False,
-    profile: Annotated[Optional[str], typer.Option("--profile")] = None,
-    region: Annotated[Optional[list[str]], typer.Option("--region")] = None,
-    cluster: Annotated[Optional[list[str]], typer.Option("--cluster")] = None,
-    kube_context: Annotated[Optional[str], typer.Option("--kube-context")] = None,
+    profile: Annotated[str | None, typer.Option("--profile")] = None,
+    region: Annotated[list[str] | None, typer.Option("--region")] = None,
+    cluster: Annotated[list[str] | None, typer.Option("--cluster")] = None,
+    kube_context: Annotated[str | None, typer.Option("--kube-context")] = None,
 ) -> None:
     """Lint a live AWS account and cluster (not yet available)."""
     raise _fail("'scan' is not yet available in this version (live mode)")
@@ -199,7 +237,7 @@ def scan(
 @app.command()
 def snapshot(
     aws: Annotated[bool, typer.Option("--aws")] = False,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
 ) -> None:
     """Write a live account's state as files (not yet available)."""
     raise _fail("'snapshot' is not yet available in this version (live mode)")

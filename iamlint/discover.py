@@ -106,8 +106,9 @@ class ExcludeMatcher:
         target = path.rstrip("/")
         if not anchored:
             parts = target.split("/")
-            candidates = parts if not is_dir_pattern else parts[:-1] + [parts[-1]]
-            return any(fnmatch.fnmatchcase(part, pattern) for part in candidates)
+            if is_dir_pattern and not path.endswith("/"):
+                parts = parts[:-1]  # `dir/` matches directories only, not a file's own name
+            return any(fnmatch.fnmatchcase(part, pattern) for part in parts)
         if fnmatch.fnmatchcase(target, pattern) or fnmatch.fnmatchcase(target, pattern + "/*"):
             return True
         if pattern.startswith("**/"):

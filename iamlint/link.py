@@ -105,14 +105,18 @@ def _role_references(model: Model) -> Iterator[RoleUse]:
             yield RoleUse(POD_IDENTITY_ROLE, association.role_arn, association.pointer, association)
     for group in model.node_groups:
         if group.node_role_arn:
-            yield RoleUse(NODE_ROLE, group.node_role_arn, group.role_pointer or group.pointer, group)
+            yield RoleUse(
+                NODE_ROLE, group.node_role_arn, group.role_pointer or group.pointer, group
+            )
     for profile in model.fargate_profiles:
         if profile.pod_execution_role_arn:
             pointer = profile.role_pointer or profile.pointer
             yield RoleUse(FARGATE_ROLE, profile.pod_execution_role_arn, pointer, profile)
     for task in model.task_definitions:
         if task.task_role_arn:
-            yield RoleUse(ECS_TASK_ROLE, task.task_role_arn, task.pointer.child("taskRoleArn"), task)
+            yield RoleUse(
+                ECS_TASK_ROLE, task.task_role_arn, task.pointer.child("taskRoleArn"), task
+            )
         if task.execution_role_arn:
             pointer = task.pointer.child("executionRoleArn")
             yield RoleUse(ECS_EXECUTION_ROLE, task.execution_role_arn, pointer, task)

@@ -22,7 +22,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @pytest.fixture
 def update_snapshots(request: pytest.FixtureRequest) -> bool:
-    return bool(request.config.getoption("--update-snapshots") or os.environ.get("IAMLINT_UPDATE_SNAPSHOTS"))
+    return bool(
+        request.config.getoption("--update-snapshots") or os.environ.get("IAMLINT_UPDATE_SNAPSHOTS")
+    )
 
 
 @pytest.fixture

@@ -86,7 +86,9 @@ def test_exclude_patterns(tmp_path: Path) -> None:
     write(tmp_path, "src/policy.json", BAD_EFFECT)
     write(tmp_path, "src/skip.json", BAD_EFFECT)
     analysis = analyse([str(tmp_path)], Config(exclude=["generated/", "skip.json"]))
-    assert [f.location.file.rsplit("/", 2)[-2:] for f in analysis.findings] == [["src", "policy.json"]]
+    assert [f.location.file.rsplit("/", 2)[-2:] for f in analysis.findings] == [
+        ["src", "policy.json"]
+    ]
 
 
 def test_symlink_loop_terminates(tmp_path: Path) -> None:

@@ -73,8 +73,19 @@ def test_json_output_shape(project: Path) -> None:
     data = json.loads(run.stdout)
     assert data["version"] == 1 and data["tool"]["name"] == "iamlint"
     (finding,) = data["findings"]
-    assert {"rule", "severity", "message", "file", "line", "column", "end_line", "end_column",
-            "resource", "related", "fingerprint"} <= set(finding)
+    assert {
+        "rule",
+        "severity",
+        "message",
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "resource",
+        "related",
+        "fingerprint",
+    } <= set(finding)
     assert finding["file"] == "bad.json" and finding["line"] == 1
     assert data["summary"]["files"] == 2 and data["summary"]["errors"] == 1
 

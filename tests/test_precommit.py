@@ -34,7 +34,9 @@ def git(cwd: Path, *args: str) -> None:
 @pytest.fixture(scope="module")
 def pre_commit_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     if not WHEELHOUSE.is_dir():
-        pytest.skip("no .ci/wheelhouse: run `bash .ci/run` (it downloads the wheels this test installs offline)")
+        pytest.skip(
+            "no .ci/wheelhouse: run `bash .ci/run` (it downloads the wheels this test installs offline)"
+        )
     home = tmp_path_factory.mktemp("pre-commit-home")
     env = dict(os.environ)
     env.update(
@@ -42,8 +44,10 @@ def pre_commit_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         PIP_NO_INDEX="1",
         PIP_FIND_LINKS=str(WHEELHOUSE),
         PIP_DISABLE_PIP_VERSION_CHECK="1",
-        GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com",
-        GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com",
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.com",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@example.com",
     )
     return env
 
@@ -60,7 +64,9 @@ def consumer(tmp_path: Path) -> Path:
     return repo
 
 
-def try_repo(consumer: Path, env: dict[str, str], hook: str, *args: str) -> subprocess.CompletedProcess[str]:
+def try_repo(
+    consumer: Path, env: dict[str, str], hook: str, *args: str
+) -> subprocess.CompletedProcess[str]:
     pre_commit = shutil.which("pre-commit") or str(Path(sys.executable).parent / "pre-commit")
     return subprocess.run(
         [pre_commit, "try-repo", str(REPO), hook, "--verbose", *args],
@@ -79,14 +85,18 @@ def test_iamlint_hook_reports_changed_files(consumer: Path, pre_commit_env: dict
     assert "roles/bad-trust.json:3:" in output and "P003" in output
 
 
-def test_iamlint_hook_passes_on_a_clean_file(consumer: Path, pre_commit_env: dict[str, str]) -> None:
+def test_iamlint_hook_passes_on_a_clean_file(
+    consumer: Path, pre_commit_env: dict[str, str]
+) -> None:
     run = try_repo(consumer, pre_commit_env, "iamlint", "--files", "roles/good-trust.json")
     output = run.stdout + run.stderr
     assert run.returncode == 0, output
     assert "P003" not in output
 
 
-def test_iamlint_all_hook_lints_the_repository(consumer: Path, pre_commit_env: dict[str, str]) -> None:
+def test_iamlint_all_hook_lints_the_repository(
+    consumer: Path, pre_commit_env: dict[str, str]
+) -> None:
     run = try_repo(consumer, pre_commit_env, "iamlint-all", "--all-files")
     output = run.stdout + run.stderr
     assert run.returncode == 1, output

@@ -8,6 +8,7 @@ this document asks for one. Duplicate keys resolve as `json.loads` does: the las
 from __future__ import annotations
 
 import bisect
+import contextlib
 import json
 import re
 from typing import Any
@@ -73,13 +74,14 @@ class _LazyJsonIndex:
         text = self._text
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
         self._values = {}
-        try:
+        # positions stay partial on a scanner surprise: the data came from json.loads
+        with contextlib.suppress(IndexError, ValueError):
             _scan(text, self._values, self._keys)
-        except (IndexError, ValueError):
-            pass  # positions stay partial; data came from json.loads and is valid
 
 
-def _scan(text: str, values: dict[Path, tuple[int, int]], keys: dict[Path, tuple[int, int]]) -> None:
+def _scan(
+    text: str, values: dict[Path, tuple[int, int]], keys: dict[Path, tuple[int, int]]
+) -> None:
     """Iterative walk of valid JSON text recording value and key spans by path."""
     pos = _WS.match(text, 0).end()  # type: ignore[union-attr]
     # stack frames: [path, kind ('{' or '['), start offset, next array index]

@@ -32,10 +32,27 @@ CFN_TAGS = {
     "!Condition": "Condition",
     **{
         f"!{name}": f"Fn::{name}"
-        for name in (
-            "Base64 Cidr FindInMap GetAtt GetAZs ImportValue Join Select Split Sub Transform "
-            "And Equals If Not Or ToJsonString Length ForEach"
-        ).split()
+        for name in [
+            "Base64",
+            "Cidr",
+            "FindInMap",
+            "GetAtt",
+            "GetAZs",
+            "ImportValue",
+            "Join",
+            "Select",
+            "Split",
+            "Sub",
+            "Transform",
+            "And",
+            "Equals",
+            "If",
+            "Not",
+            "Or",
+            "ToJsonString",
+            "Length",
+            "ForEach",
+        ]
     },
 }
 _HELM_SOURCE = re.compile(r"^# Source: (.+?)\s*$", re.MULTILINE)
@@ -96,7 +113,9 @@ def _guard_depth(text: str) -> None:
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
                     raise ParseError(
-                        f"YAML nested deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1
+                        f"YAML nested deeper than {MAX_DEPTH} levels",
+                        mark.line + 1,
+                        mark.column + 1,
                     )
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
@@ -138,7 +157,9 @@ class _Builder:
     def _size(self, node: yaml.Node, depth: int) -> int:
         if depth > MAX_DEPTH:
             mark = node.start_mark
-            raise ParseError(f"YAML nested deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1)
+            raise ParseError(
+                f"YAML nested deeper than {MAX_DEPTH} levels", mark.line + 1, mark.column + 1
+            )
         key = id(node)
         cached = self.sizes.get(key)
         if cached is not None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from iamlint.sources.refs import account_of, role_name_of
 from iamlint.load.document import Pointer
 from iamlint.model import (
     ECR_REGISTRY,
@@ -31,6 +30,7 @@ from iamlint.model import (
 )
 from iamlint.sources.common import policy_at, text_of
 from iamlint.sources.containers import ecs_containers
+from iamlint.sources.refs import account_of, role_name_of
 
 Recogniser = Callable[[Pointer, Model], None]
 
@@ -87,7 +87,9 @@ def _role(pointer: Pointer, model: Model, origin: str = "cli") -> Role:
     for index, item in enumerate(_list(data.get("AttachedManagedPolicies"))):
         if isinstance(item, dict) and text_of(item.get("PolicyArn")):
             role.attachments.append(
-                Attachment(item["PolicyArn"].strip(), pointer.child("AttachedManagedPolicies", index))
+                Attachment(
+                    item["PolicyArn"].strip(), pointer.child("AttachedManagedPolicies", index)
+                )
             )
     boundary = data.get("PermissionsBoundary")
     if isinstance(boundary, dict):
@@ -215,7 +217,9 @@ def _repository_policy(pointer: Pointer, model: Model) -> None:
 
 
 def _registry_policy(pointer: Pointer, model: Model) -> None:
-    policy_at(pointer.child("policyText"), ECR_REGISTRY, model, name="registry policy", origin="cli")
+    policy_at(
+        pointer.child("policyText"), ECR_REGISTRY, model, name="registry policy", origin="cli"
+    )
 
 
 def _describe_repositories(pointer: Pointer, model: Model) -> None:
@@ -286,7 +290,9 @@ def _fargate_profile(pointer: Pointer, model: Model) -> None:
             name=text_of(data.get("fargateProfileName")),
             pointer=item,
             pod_execution_role_arn=text_of(data.get("podExecutionRoleArn")),
-            role_pointer=item.child("podExecutionRoleArn") if "podExecutionRoleArn" in data else None,
+            role_pointer=item.child("podExecutionRoleArn")
+            if "podExecutionRoleArn" in data
+            else None,
             selectors=[s for s in _list(data.get("selectors")) if isinstance(s, dict)],
         )
     )
@@ -439,7 +445,10 @@ def _has_dict(key: str) -> Callable[[dict[str, Any]], bool]:
 _SHAPES: list[tuple[Callable[[dict[str, Any]], bool], Recogniser]] = [
     (_has_dict("Role"), _get_role),
     (_has("RoleName", "PolicyName", "PolicyDocument"), _get_role_policy),
-    (lambda d: "RoleDetailList" in d or ("Policies" in d and "UserDetailList" in d), _authorization_details),
+    (
+        lambda d: "RoleDetailList" in d or ("Policies" in d and "UserDetailList" in d),
+        _authorization_details,
+    ),
     (_has_dict("PolicyVersion"), _policy_version),
     (_has("OpenIDConnectProviderList"), _oidc_provider_list),
     (_has("Url", "ClientIDList"), _oidc_provider),

@@ -85,7 +85,11 @@ def test_yaml_empty_documents_are_skipped() -> None:
 
 def test_yaml_cloudformation_short_forms() -> None:
     doc = load("A: !Ref X\nB: !GetAtt R.Arn\nC: !Sub 'arn:${AWS::Partition}'\n")[0]
-    assert doc.data == {"A": {"Ref": "X"}, "B": {"Fn::GetAtt": ["R", "Arn"]}, "C": {"Fn::Sub": "arn:${AWS::Partition}"}}
+    assert doc.data == {
+        "A": {"Ref": "X"},
+        "B": {"Fn::GetAtt": ["R", "Arn"]},
+        "C": {"Fn::Sub": "arn:${AWS::Partition}"},
+    }
 
 
 def test_yaml_python_tags_are_never_constructed() -> None:
@@ -98,7 +102,9 @@ def test_yaml_alias_bomb_is_a_parse_error() -> None:
     for i in range(1, 9):
         prev = chr(ord("a") + i - 1)
         name = chr(ord("a") + i)
-        lines.append(f"{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]")
+        lines.append(
+            f"{name}: &{name} [*{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}, *{prev}]"
+        )
     with pytest.raises(ParseError, match="alias"):
         load("\n".join(lines) + "\n")
 

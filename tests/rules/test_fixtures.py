@@ -19,7 +19,9 @@ HERE = Path(__file__).parent
 
 
 def fixture_dirs() -> list[Path]:
-    return sorted(p for p in HERE.glob("*/*") if p.is_dir() and p.name.startswith(("fail_", "pass_")))
+    return sorted(
+        p for p in HERE.glob("*/*") if p.is_dir() and p.name.startswith(("fail_", "pass_"))
+    )
 
 
 def fixture_config(directory: Path) -> Config:
@@ -44,7 +46,9 @@ def render(findings: list) -> str:  # type: ignore[type-arg]
 
 
 @pytest.mark.parametrize("directory", fixture_dirs(), ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_rule_fixture(directory: Path, monkeypatch: pytest.MonkeyPatch, update_snapshots: bool) -> None:
+def test_rule_fixture(
+    directory: Path, monkeypatch: pytest.MonkeyPatch, update_snapshots: bool
+) -> None:
     rule_id = directory.parent.name
     monkeypatch.chdir(directory)
     config = fixture_config(directory)
@@ -58,7 +62,9 @@ def test_rule_fixture(directory: Path, monkeypatch: pytest.MonkeyPatch, update_s
     if directory.name.startswith("pass_"):
         assert actual == "", f"{rule_id} must not fire on {directory.name}:\n{actual}"
         return
-    assert ours, f"{rule_id} did not fire on {directory.name}; all findings:\n{render(result.findings)}"
+    assert ours, (
+        f"{rule_id} did not fire on {directory.name}; all findings:\n{render(result.findings)}"
+    )
     expected_file = directory / "expected.txt"
     if update_snapshots or not expected_file.exists():
         expected_file.write_text(actual)

@@ -20,7 +20,9 @@ def all_rules() -> list:  # type: ignore[type-arg]
 
 @pytest.mark.parametrize("rule", all_rules(), ids=lambda r: r.id)
 def test_rule_has_documentation(rule) -> None:  # type: ignore[no-untyped-def]
-    assert rule.doc.startswith(f"{rule.id} "), f"{rule.module}: docstring must start with '{rule.id} <name>:'"
+    assert rule.doc.startswith(f"{rule.id} "), (
+        f"{rule.module}: docstring must start with '{rule.id} <name>:'"
+    )
     missing = [s for s in SECTIONS if s not in rule.doc]
     assert not missing, f"{rule.module}: docstring lacks {missing}"
     assert rule.summary and rule.name == rule.name.lower()

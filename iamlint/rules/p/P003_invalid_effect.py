@@ -48,13 +48,15 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             effect = statement.data.get("Effect")
             if effect in VALID or is_cfn_intrinsic(effect):
                 continue
-            where = statement.pointer.child("Effect") if statement.has("Effect") else statement.pointer
+            where = (
+                statement.pointer.child("Effect") if statement.has("Effect") else statement.pointer
+            )
             yield finding("P003", where, _message(effect), resource=policy.label)
 
 
 def _message(effect: object) -> str:
     if effect is None:
-        return "statement has no `Effect`: write `\"Effect\": \"Allow\"` or `\"Deny\"`"
+        return 'statement has no `Effect`: write `"Effect": "Allow"` or `"Deny"`'
     if isinstance(effect, str) and effect.strip().capitalize() in VALID:
         wanted = effect.strip().capitalize()
         return f"`Effect` is `{effect}`: it is case-sensitive, write `{wanted}`"
