@@ -206,7 +206,6 @@ def list_rules() -> None:
         typer.echo(f"{rule_id:<6} {severity:<8} {family:<6} {name:<42} {summary}")
     families = ", ".join(f"{letter} = {text}" for letter, text in FAMILIES.items())
     typer.echo(f"{len(rows)} rules. Families: {families}")
-    typer.echo(f"{len(rows)} rules")
 
 
 @app.command()
