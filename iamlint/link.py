@@ -43,9 +43,10 @@ def link(model: Model, config: Config) -> None:
     for use in _role_references(model):
         _record(model, use)
     _note_missing_roles(model)
-    from iamlint.rules.i._irsa import note_unresolved
+    if model.service_accounts or model.workloads:  # IRSA notes need Kubernetes objects
+        from iamlint.rules.i._irsa import note_unresolved
 
-    note_unresolved(model, config)
+        note_unresolved(model, config)
 
 
 def _attach_loose_role_policies(model: Model) -> None:

@@ -35,7 +35,7 @@ from iamlint.rules.registry import rule
     "unknown-until-deploy",
     "info",
     "Value unknown until apply or a placeholder; dependent checks skipped.",
-    reads=("unresolved",),
+    reads=(),  # other rules report X006/X008 notes too: always selected
 )
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     seen: set[tuple[str, str]] = set()
