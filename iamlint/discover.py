@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,8 +81,22 @@ def _walk(root: Path, matcher: ExcludeMatcher) -> list[Candidate]:
             display = _display(full)
             if matcher.excluded(_join(rel_dir, name)) or matcher.excluded(display):
                 continue
+            if _is_special_file(full):
+                continue
             results.append(Candidate(display, full, False))
     return results
+
+
+def _is_special_file(path: str) -> bool:
+    """A FIFO, socket or device found by walking: reading it may block forever.
+
+    (Named on the command line it is read: `iamlint check <(kubectl get ...)` is a pipe.)
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False  # broken or looping links are reported as unreadable (X001)
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
 def _join(directory: str, name: str) -> str:

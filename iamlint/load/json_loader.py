@@ -27,7 +27,7 @@ def load_json(source: SourceFile, max_depth: int = 200) -> list[Document]:
     except json.JSONDecodeError as exc:
         raise ParseError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
     except RecursionError:
-        raise ParseError(f"JSON nested deeper than Python can parse (limit {max_depth})") from None
+        raise ParseError(f"JSON nested deeper than {max_depth} levels") from None
     if _depth_exceeds(data, max_depth):
         raise ParseError(f"JSON nested deeper than {max_depth} levels")
     index = _LazyJsonIndex(source.text)

@@ -74,6 +74,8 @@ def load_yaml(source: SourceFile, max_nodes: int | None = None) -> list[Document
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise ParseError(f"invalid YAML: {exc.problem or exc.context}", line, col) from None
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(text, exc) from None
     except yaml.YAMLError as exc:
         raise ParseError(f"invalid YAML: {exc}") from None
     except RecursionError:
@@ -102,8 +104,7 @@ def load_yaml(source: SourceFile, max_nodes: int | None = None) -> list[Document
 
 def _guard_depth(text: str) -> None:
     """Refuse nesting the C composer cannot survive (it recurses on the C stack)."""
-    bound = text.count("[") + text.count("{")
-    if bound <= MAX_DEPTH and len(text) < 64 * 1024:
+    if len(text) < 64 * 1024 and _depth_bound(text) <= MAX_DEPTH:
         return
     depth = 0
     try:
@@ -121,6 +122,27 @@ def _guard_depth(text: str) -> None:
                 depth -= 1
     except yaml.YAMLError:
         return  # compose reports the syntax error with its position
+
+
+def _reader_error(text: str, exc: yaml.reader.ReaderError) -> ParseError:
+    """A character YAML forbids (control characters): one line, with its position."""
+    position = min(max(exc.position, 0), len(text))
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    character = exc.character if isinstance(exc.character, int) else ord(exc.character)
+    return ParseError(f"invalid YAML: {exc.reason} (character #x{character:04x})", line, column)
+
+
+def _depth_bound(text: str) -> int:
+    """A cheap upper bound of collection nesting: every flow collection opens with `[`/`{`;
+    block nesting grows by indentation or by compact indicators on one line (`- - - x`),
+    and a sequence may share its parent mapping's indentation, hence the factor 2."""
+    flow = text.count("[") + text.count("{")
+    block = 0
+    for line in text.splitlines():
+        indicators = line.count("-") + line.count("?") + line.count(":")
+        block = max(block, len(line) - len(line.lstrip()) + indicators)
+    return flow + 2 * block + 2
 
 
 def _helm_source_for(node: yaml.Node, sources: list[tuple[int, str]]) -> str | None:
