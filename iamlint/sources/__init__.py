@@ -22,7 +22,21 @@ def extract(doc: Document, model: Model) -> bool:
         kind = infer_policy_kind(data)
         policy_at(root, kind, model, inferred=True, origin="file")
         return True
-    return extract_k8s(root, model) or extract_awscli(root, model)
+    return (
+        _extract_eksctl(root, data, model)
+        or extract_k8s(root, model)
+        or extract_awscli(root, model)
+    )
+
+
+def _extract_eksctl(root: Pointer, data: Any, model: Model) -> bool:
+    """eksctl ClusterConfig (it has a `kind`, so before the Kubernetes extractor); its
+    module is imported only for such documents."""
+    if not isinstance(data, dict) or data.get("kind") != "ClusterConfig":
+        return False
+    from iamlint.sources.eksctl import extract_eksctl
+
+    return extract_eksctl(root, model)
 
 
 def _extract_iac(root: Pointer, data: Any, model: Model) -> bool:

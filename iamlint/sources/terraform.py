@@ -570,7 +570,9 @@ def _role(plan: _Plan, it: _Instance) -> None:
             _attach(role, policy_arn.strip(), it.at("managed_policy_arns", index))
         else:
             role.permissions_complete = False  # known only after apply
-    if it.is_unknown("managed_policy_arns"):
+    if it.is_unknown("managed_policy_arns") and it.configured("managed_policy_arns"):
+        # not configured, the computed attribute only echoes aws_iam_role_policy_attachment
+        # resources, which the plan lists on their own
         role.permissions_complete = False
 
 
@@ -947,6 +949,19 @@ def _camel(key: str) -> str:
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+def _existing_cluster(plan: _Plan, it: _Instance) -> None:
+    """data.aws_eks_cluster read during planning: an existing cluster. A read deferred to
+    apply (name unknown) describes nothing yet; the plan's own resource, if any, does."""
+    if it.readable("name"):
+        _cluster(plan, it)
+
+
+def _existing_oidc_provider(plan: _Plan, it: _Instance) -> None:
+    """data.aws_iam_openid_connect_provider read during planning (as above)."""
+    if it.readable("url"):
+        _oidc_provider(plan, it)
+
+
 Handler = Callable[[_Plan, _Instance], None]
 # (mode, type) -> (phase, handler): roles and policies first, then what refers to them
 # and is referred to (clusters, task definitions, repositories), then the rest; policy
@@ -976,4 +991,7 @@ _HANDLERS: dict[tuple[str, str], tuple[int, Handler]] = {
     ("managed", "kubernetes_config_map_v1"): (2, _config_map),
     ("managed", "kubernetes_config_map_v1_data"): (2, _config_map),
     ("data", "aws_iam_policy_document"): (3, _policy_document),
+    # existing objects the plan reads (an IRSA role's stack reading the cluster it serves)
+    ("data", "aws_eks_cluster"): (1, _existing_cluster),
+    ("data", "aws_iam_openid_connect_provider"): (2, _existing_oidc_provider),
 }
