@@ -6,6 +6,7 @@ discover -> load -> extract -> link -> rules -> suppress. The CLI is a thin laye
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -65,13 +66,37 @@ def analyse(paths: Iterable[str], config: Config, options: LintOptions | None = 
 
     link(model, config)
     findings.extend(model.extraction_findings)
-    rules = select_rules(_rules_for(model, options), config)
+    rules = select_rules(_with_packs(_rules_for(model, options), config), config)
     findings.extend(run_rules(rules, model, config))
     selected_ids = {r.id for r in rules}
     findings = [f for f in findings if f.rule in selected_ids]
     if options.only_files is not None:
         findings = [f for f in findings if f.location.file in options.only_files]
     return Analysis(_dedupe(findings), sources, len(candidates), model)
+
+
+def build_model(paths: Iterable[str], config: Config) -> Model:
+    """discover -> load -> extract -> link, without rules (`iamlint trace`)."""
+    candidates, problems = discover(list(paths) or ["."], config.exclude)
+    if not candidates:
+        raise NoInputError("; ".join(problems) or "no JSON or YAML files found")
+    model = Model(default_namespace=config.default_namespace)
+    sources: dict[str, SourceFile] = {}
+    for candidate in candidates:
+        _read_into(candidate, model, sources, config)
+    from iamlint.link import link
+
+    link(model, config)
+    return model
+
+
+def _with_packs(rules: list[Rule], config: Config) -> list[Rule]:
+    """Add the configured policy packs' rules; iamlint.packs loads only once a pack is used."""
+    if not config.policy_packs and "iamlint.packs" not in sys.modules:
+        return rules
+    from iamlint.packs import with_packs
+
+    return with_packs(rules, config)
 
 
 def _rules_for(model: Model, options: LintOptions) -> list[Rule]:
@@ -264,3 +289,28 @@ def _dedupe(findings: list[Finding]) -> list[Finding]:
             seen.add(key)
             unique.append(f)
     return unique
+
+
+def lint_documents(
+    documents: Iterable[tuple[str, object]], config: Config, options: LintOptions | None = None
+) -> Result:
+    """Lint in-memory documents (live mode): each `(source, data)` is one live object whose
+    findings carry `source` (an ARN) as their file and no line."""
+    from iamlint.link import link
+    from iamlint.load.document import Document
+    from iamlint.sources import extract
+
+    options = options or LintOptions()
+    model = Model(default_namespace=config.default_namespace)
+    sources: dict[str, SourceFile] = {}
+    for source_name, data in documents:
+        source = sources.setdefault(source_name, SourceFile(source_name, live=True))
+        extract(Document(source, data, "live"), model)
+    link(model, config)
+    findings = list(options.extra_findings) + list(model.extraction_findings)
+    rules = select_rules(_with_packs(_rules_for(model, options), config), config)
+    findings.extend(run_rules(rules, model, config))
+    selected_ids = {r.id for r in rules} | {"X005"}
+    findings = [f for f in findings if f.rule in selected_ids and _selected(f.rule, config)]
+    analysis = Analysis(_dedupe(findings), sources, len(sources), model)
+    return _finish(analysis, config, options)

@@ -222,24 +222,135 @@ def explain(rule_id: Annotated[str, typer.Argument(help="Rule ID, e.g. I001")]) 
 
 
 @app.command()
-def scan(
-    aws: Annotated[bool, typer.Option("--aws")] = False,
-    profile: Annotated[str | None, typer.Option("--profile")] = None,
-    region: Annotated[list[str] | None, typer.Option("--region")] = None,
-    cluster: Annotated[list[str] | None, typer.Option("--cluster")] = None,
-    kube_context: Annotated[str | None, typer.Option("--kube-context")] = None,
+def trace(
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Files and directories (default: .)")
+    ] = None,
+    target: Annotated[
+        str | None,
+        typer.Option(
+            "--for",
+            help="ServiceAccount/NS/NAME, NodeGroup/CLUSTER/NAME, TaskDefinition/FAMILY, "
+            "or a role ARN or name (default: every chain)",
+        ),
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text|mermaid|dot")] = "text",
+    config_file: Annotated[
+        Path | None, typer.Option("--config", help="Config file (.iamlint.yaml or pyproject.toml)")
+    ] = None,
 ) -> None:
-    """Lint a live AWS account and cluster (not yet available)."""
-    raise _fail("'scan' is not yet available in this version (live mode)")
+    """Show the chain of identity behind workloads, each link ok / broken / unknown."""
+    from iamlint.api import NoInputError, build_model
+    from iamlint.config import ConfigError, load_config
+    from iamlint.trace import FORMATS as TRACE_FORMATS
+    from iamlint.trace import render
+    from iamlint.trace import trace as trace_chains
+
+    if output_format not in TRACE_FORMATS:
+        raise _fail(f"unknown format {output_format!r} (use {', '.join(TRACE_FORMATS)})")
+    try:
+        config = load_config(Path.cwd(), config_file)
+        model = build_model(list(paths or ["."]), config)
+    except ConfigError as error:
+        raise _fail(str(error)) from None
+    except NoInputError as error:
+        raise _fail(str(error), EXIT_NO_INPUT) from None
+    chains = trace_chains(model, config, target)
+    if target and not chains:
+        raise _fail(f"no identity chain for {target!r} in the inputs")
+    sys.stdout.write(render(chains, output_format))
+
+
+@app.command()
+def scan(
+    aws: Annotated[bool, typer.Option("--aws", help="Read the live AWS account")] = False,
+    profile: Annotated[str | None, typer.Option("--profile", help="AWS profile")] = None,
+    region: Annotated[
+        list[str] | None, typer.Option("--region", help="Region to read (repeatable)")
+    ] = None,
+    cluster: Annotated[
+        list[str] | None, typer.Option("--cluster", help="Only these EKS clusters")
+    ] = None,
+    kube_context: Annotated[str | None, typer.Option("--kube-context")] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text|json|sarif|github|gitlab")
+    ] = "text",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")
+    ] = None,
+    fail_on: Annotated[
+        str | None, typer.Option("--fail-on", "--severity", help="error|warning|info")
+    ] = None,
+    select: Annotated[
+        list[str] | None, typer.Option("--select", help="Rule IDs or families")
+    ] = None,
+    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Rules to skip")] = None,
+    config_file: Annotated[
+        Path | None, typer.Option("--config", help="Config file (.iamlint.yaml or pyproject.toml)")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only findings, no summary")] = False,
+) -> None:
+    """Lint a live AWS account (read-only IAM, ECR and EKS calls)."""
+    if output_format not in FORMATS:
+        raise _fail(f"unknown format {output_format!r} (use {', '.join(FORMATS)})")
+    from iamlint.api import lint_documents
+    from iamlint.config import ConfigError, load_config
+
+    try:
+        config = load_config(Path.cwd(), config_file)
+        _apply_options(config, fail_on, select, ignore, None, None)
+    except (ConfigError, ValueError) as error:
+        raise _fail(str(error)) from None
+    read = _read_live(aws, kube_context, region, profile, cluster)
+    from iamlint.api import LintOptions
+
+    documents = [(d.source, d.data) for d in read.documents]
+    result = lint_documents(documents, config, LintOptions(extra_findings=read.findings))
+    _emit(result, output_format, output, quiet)
+    worst = result.max_severity()
+    failed = worst is not None and worst >= config.fail_on
+    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
 @app.command()
 def snapshot(
-    aws: Annotated[bool, typer.Option("--aws")] = False,
-    output: Annotated[Path | None, typer.Option("--output", "-o")] = None,
+    aws: Annotated[bool, typer.Option("--aws", help="Read the live AWS account")] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Directory to write")
+    ] = None,
+    profile: Annotated[str | None, typer.Option("--profile", help="AWS profile")] = None,
+    region: Annotated[
+        list[str] | None, typer.Option("--region", help="Region to read (repeatable)")
+    ] = None,
+    cluster: Annotated[
+        list[str] | None, typer.Option("--cluster", help="Only these EKS clusters")
+    ] = None,
 ) -> None:
-    """Write a live account's state as files (not yet available)."""
-    raise _fail("'snapshot' is not yet available in this version (live mode)")
+    """Write a live account's state as AWS CLI-shaped JSON files (`iamlint check DIR`)."""
+    if output is None:
+        raise _fail("snapshot needs --output DIR")
+    from iamlint.sources.aws_live import write_snapshot
+
+    read = _read_live(aws, None, region, profile, cluster)
+    written = write_snapshot(read, output)
+    for finding in read.findings:
+        typer.echo(f"iamlint: {finding.rule} {finding.message}", err=True)
+    typer.echo(f"iamlint: wrote {len(written)} files to {output}", err=True)
+    raise typer.Exit(EXIT_OK)
+
+
+def _read_live(aws, kube_context, regions, profile, clusters):  # type: ignore[no-untyped-def]
+    """The live AWS read shared by `scan` and `snapshot`; exit 2 on usage/credential errors."""
+    if kube_context is not None:
+        raise _fail("--kube-context: live Kubernetes reading is not yet available")
+    if not aws:
+        raise _fail("nothing to read: pass --aws (live Kubernetes reading is not yet available)")
+    from iamlint.sources.aws_live import LiveCredentialsError, read_aws
+
+    try:
+        return read_aws(_split(regions), profile, _split(clusters))
+    except LiveCredentialsError as error:
+        raise _fail(str(error)) from None
 
 
 def main() -> None:
