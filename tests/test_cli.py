@@ -130,8 +130,10 @@ def test_rules_explain_version(project: Path) -> None:
     assert version.returncode == 0 and "AWS data:" in version.stdout
 
 
-def test_live_commands_are_not_available_yet(project: Path) -> None:
-    run = iamlint("scan", "--aws", cwd=project)
+def test_live_kubernetes_and_check_aws_are_not_available_yet(project: Path) -> None:
+    run = iamlint("scan", "--aws", "--kube-context", "prod", cwd=project)
+    assert run.returncode == 2 and "not yet available" in run.stderr
+    run = iamlint("check", "--aws", cwd=project)
     assert run.returncode == 2 and "not yet available" in run.stderr
 
 

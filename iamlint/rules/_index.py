@@ -84,6 +84,7 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "X002": ("iamlint.rules.x.X002_unrecognised_input", ()),
     "X003": ("iamlint.rules.x.X003_embedded_parse_error", ()),
     "X004": ("iamlint.rules.x.X004_rule_crashed", ()),
+    "X005": ("iamlint.rules.x.X005_live_read_failed", ()),
     "X006": ("iamlint.rules.x.X006_unresolved_reference", ()),
     "X007": ("iamlint.rules.x.X007_unused_suppression", ()),
     "X008": ("iamlint.rules.x.X008_unknown_until_deploy", ()),

@@ -1,0 +1,131 @@
+"""A real moto server over HTTP on loopback; boto3 reaches it via AWS_ENDPOINT_URL."""
+
+from __future__ import annotations
+
+import json
+import socket
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+REGION = "eu-west-1"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint() -> Iterator[str]:
+    from moto.server import ThreadedMotoServer
+
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def aws(moto_endpoint: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Fake credentials pointing at a clean moto server; yields the endpoint."""
+    import requests
+
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/iamlint-test-config")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/iamlint-test-credentials")
+    yield moto_endpoint
+    requests.post(f"{moto_endpoint}/moto-api/reset", timeout=10)
+
+
+@pytest.fixture
+def account(aws: str) -> str:
+    """The moto account with the resources the live tests look for; yields the endpoint."""
+    _create_account()
+    return aws
+
+
+ACCOUNT = "123456789012"
+ISSUER = "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"
+PROVIDER_ARN = f"arn:aws:iam::{ACCOUNT}:oidc-provider/{ISSUER}"
+NODE_ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/nodes-without-pull"
+IRSA_ROLE_ARN = f"arn:aws:iam::{ACCOUNT}:role/irsa-any-sa"
+REPOSITORY = "app"
+
+
+def _document(*statements: dict[str, Any]) -> str:
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+def _create_account() -> None:
+    """A node role without ECR pull used by a node group, a public repository, and an
+    IRSA role trusting every service account of the cluster's provider."""
+    import boto3
+
+    iam = boto3.client("iam")
+    iam.create_role(
+        RoleName="nodes-without-pull",
+        AssumeRolePolicyDocument=_document(
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "ec2.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+            }
+        ),
+    )
+    iam.create_policy(
+        PolicyName="logs-only",
+        PolicyDocument=_document(
+            {"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}
+        ),
+    )
+    iam.attach_role_policy(
+        RoleName="nodes-without-pull", PolicyArn=f"arn:aws:iam::{ACCOUNT}:policy/logs-only"
+    )
+    iam.create_open_id_connect_provider(
+        Url=f"https://{ISSUER}", ClientIDList=["sts.amazonaws.com"], ThumbprintList=["a" * 40]
+    )
+    iam.create_role(
+        RoleName="irsa-any-sa",
+        AssumeRolePolicyDocument=_document(
+            {
+                "Effect": "Allow",
+                "Principal": {"Federated": PROVIDER_ARN},
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Condition": {"StringEquals": {f"{ISSUER}:aud": "sts.amazonaws.com"}},
+            }
+        ),
+    )
+    eks = boto3.client("eks")
+    eks.create_cluster(
+        name="prod",
+        roleArn=NODE_ROLE_ARN,
+        resourcesVpcConfig={"subnetIds": ["subnet-1"]},
+    )
+    eks.create_nodegroup(
+        clusterName="prod", nodegroupName="workers", nodeRole=NODE_ROLE_ARN, subnets=["subnet-1"]
+    )
+    ecr = boto3.client("ecr")
+    ecr.create_repository(repositoryName=REPOSITORY)
+    ecr.create_repository(repositoryName="private-no-policy")
+    ecr.set_repository_policy(
+        repositoryName=REPOSITORY,
+        policyText=_document(
+            {
+                "Sid": "everyone",
+                "Effect": "Allow",
+                "Principal": "*",
+                "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            }
+        ),
+    )
