@@ -22,6 +22,34 @@ app = typer.Typer(
 )
 
 
+# Options shared by several commands
+FormatOption = Annotated[str, typer.Option("--format", "-f", help="text|json|sarif|github|gitlab")]
+OutputOption = Annotated[
+    Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")
+]
+FailOnOption = Annotated[
+    str | None, typer.Option("--fail-on", "--severity", help="error|warning|info")
+]
+SelectOption = Annotated[
+    list[str] | None, typer.Option("--select", help="Rule IDs or families, e.g. I,E001")
+]
+IgnoreOption = Annotated[
+    list[str] | None, typer.Option("--ignore", help="Rule IDs or families to skip")
+]
+ConfigOption = Annotated[
+    Path | None, typer.Option("--config", help="Config file (.iamlint.yaml or pyproject.toml)")
+]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Only findings, no summary")]
+LiveOption = Annotated[bool, typer.Option("--aws", help="Read the live AWS account")]
+ProfileOption = Annotated[str | None, typer.Option("--profile", help="AWS profile")]
+RegionOption = Annotated[
+    list[str] | None, typer.Option("--region", help="Region to read (repeatable)")
+]
+LiveClusterOption = Annotated[
+    list[str] | None, typer.Option("--cluster", help="Only these EKS clusters")
+]
+
+
 def _version_callback(value: bool) -> None:
     if value:
         typer.echo(version_text())
@@ -74,21 +102,11 @@ def check(
     paths: Annotated[
         list[str] | None, typer.Argument(help="Files and directories (default: .)")
     ] = None,
-    output_format: Annotated[
-        str, typer.Option("--format", "-f", help="text|json|sarif|github|gitlab")
-    ] = "text",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")
-    ] = None,
-    fail_on: Annotated[
-        str | None, typer.Option("--fail-on", "--severity", help="error|warning|info")
-    ] = None,
-    select: Annotated[
-        list[str] | None, typer.Option("--select", help="Rule IDs or families, e.g. I,E001")
-    ] = None,
-    ignore: Annotated[
-        list[str] | None, typer.Option("--ignore", help="Rule IDs or families to skip")
-    ] = None,
+    output_format: FormatOption = "text",
+    output: OutputOption = None,
+    fail_on: FailOnOption = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
     cluster: Annotated[
         list[str] | None, typer.Option("--cluster", help="Cluster the manifests run in")
     ] = None,
@@ -101,9 +119,7 @@ def check(
     write_baseline: Annotated[
         str | None, typer.Option("--write-baseline", help="Record current findings to FILE")
     ] = None,
-    config_file: Annotated[
-        Path | None, typer.Option("--config", help="Config file (.iamlint.yaml or pyproject.toml)")
-    ] = None,
+    config_file: ConfigOption = None,
     changed_only: Annotated[
         bool,
         typer.Option(
@@ -112,7 +128,7 @@ def check(
             "report only on the named files (pre-commit)",
         ),
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only findings, no summary")] = False,
+    quiet: QuietOption = False,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar")] = False,
     aws: Annotated[
         bool, typer.Option("--aws", help="Resolve missing references from the live account")
@@ -150,9 +166,14 @@ def check(
         typer.echo(f"iamlint: wrote {count} findings to {write_baseline}", err=True)
         raise typer.Exit(EXIT_OK)
     _emit(result, output_format, output, quiet)
+    raise _exit_for(result, config)
+
+
+def _exit_for(result, config) -> typer.Exit:  # type: ignore[no-untyped-def]
+    """Exit 1 when a finding is at or above `--fail-on`, else 0."""
     worst = result.max_severity()
     failed = worst is not None and worst >= config.fail_on
-    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+    return typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
 
 
 def _display(path: str) -> str:
@@ -263,32 +284,18 @@ def trace(
 
 @app.command()
 def scan(
-    aws: Annotated[bool, typer.Option("--aws", help="Read the live AWS account")] = False,
-    profile: Annotated[str | None, typer.Option("--profile", help="AWS profile")] = None,
-    region: Annotated[
-        list[str] | None, typer.Option("--region", help="Region to read (repeatable)")
-    ] = None,
-    cluster: Annotated[
-        list[str] | None, typer.Option("--cluster", help="Only these EKS clusters")
-    ] = None,
+    aws: LiveOption = False,
+    profile: ProfileOption = None,
+    region: RegionOption = None,
+    cluster: LiveClusterOption = None,
     kube_context: Annotated[str | None, typer.Option("--kube-context")] = None,
-    output_format: Annotated[
-        str, typer.Option("--format", "-f", help="text|json|sarif|github|gitlab")
-    ] = "text",
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the report to FILE.")
-    ] = None,
-    fail_on: Annotated[
-        str | None, typer.Option("--fail-on", "--severity", help="error|warning|info")
-    ] = None,
-    select: Annotated[
-        list[str] | None, typer.Option("--select", help="Rule IDs or families")
-    ] = None,
-    ignore: Annotated[list[str] | None, typer.Option("--ignore", help="Rules to skip")] = None,
-    config_file: Annotated[
-        Path | None, typer.Option("--config", help="Config file (.iamlint.yaml or pyproject.toml)")
-    ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only findings, no summary")] = False,
+    output_format: FormatOption = "text",
+    output: OutputOption = None,
+    fail_on: FailOnOption = None,
+    select: SelectOption = None,
+    ignore: IgnoreOption = None,
+    config_file: ConfigOption = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Lint a live AWS account (read-only IAM, ECR and EKS calls)."""
     if output_format not in FORMATS:
@@ -307,24 +314,18 @@ def scan(
     documents = [(d.source, d.data) for d in read.documents]
     result = lint_documents(documents, config, LintOptions(extra_findings=read.findings))
     _emit(result, output_format, output, quiet)
-    worst = result.max_severity()
-    failed = worst is not None and worst >= config.fail_on
-    raise typer.Exit(EXIT_FINDINGS if failed else EXIT_OK)
+    raise _exit_for(result, config)
 
 
 @app.command()
 def snapshot(
-    aws: Annotated[bool, typer.Option("--aws", help="Read the live AWS account")] = False,
+    aws: LiveOption = False,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Directory to write")
     ] = None,
-    profile: Annotated[str | None, typer.Option("--profile", help="AWS profile")] = None,
-    region: Annotated[
-        list[str] | None, typer.Option("--region", help="Region to read (repeatable)")
-    ] = None,
-    cluster: Annotated[
-        list[str] | None, typer.Option("--cluster", help="Only these EKS clusters")
-    ] = None,
+    profile: ProfileOption = None,
+    region: RegionOption = None,
+    cluster: LiveClusterOption = None,
 ) -> None:
     """Write a live account's state as AWS CLI-shaped JSON files (`iamlint check DIR`)."""
     if output is None:
