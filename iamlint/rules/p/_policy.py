@@ -21,24 +21,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from iamlint.iam.statements import PRINCIPAL_TYPES as PRINCIPAL_TYPES  # re-exported
+from iamlint.iam.statements import STATEMENT_KEYS as STATEMENT_KEYS  # re-exported
 from iamlint.load.document import Pointer
 from iamlint.model import Policy
 from iamlint.placeholders import is_cfn_intrinsic
 
 VERSIONS = ("2012-10-17", "2008-10-17")
 TOP_LEVEL_KEYS = ("Version", "Id", "Statement")
-STATEMENT_KEYS = (
-    "Sid",
-    "Effect",
-    "Principal",
-    "NotPrincipal",
-    "Action",
-    "NotAction",
-    "Resource",
-    "NotResource",
-    "Condition",
-)
-PRINCIPAL_TYPES = ("AWS", "Service", "Federated", "CanonicalUser")
 
 Problem = tuple[Pointer, str]  # where, message
 

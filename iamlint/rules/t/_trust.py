@@ -87,7 +87,9 @@ _SCHEME = re.compile(r"^https?://", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
-class PrincipalRef:
+class TextRef:
+    """A string-or-other value of a policy element with where it is written."""
+
     value: Any
     pointer: Pointer
 
@@ -96,14 +98,8 @@ class PrincipalRef:
         return self.value.strip() if isinstance(self.value, str) else ""
 
 
-@dataclass(frozen=True)
-class ActionRef:
-    value: Any
-    pointer: Pointer
-
-    @property
-    def text(self) -> str:
-        return self.value.strip() if isinstance(self.value, str) else ""
+PrincipalRef = TextRef  # a principal value (AWS/Service/Federated entry)
+ActionRef = TextRef  # an Action entry
 
 
 @dataclass(frozen=True)
