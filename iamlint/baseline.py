@@ -21,18 +21,18 @@ import re
 import tempfile
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from iamlint.config import ConfigError
 from iamlint.finding import Finding
+from iamlint.record import field, record
 
 BASELINE_VERSION = 1
 UNBASELINABLE = frozenset({"X007"})
 _FINGERPRINT_LINE = re.compile(r'"fingerprint"\s*:\s*"([^"]+)"')
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class BaselineEntry:
     fingerprint: str
     rule: str = ""
@@ -43,7 +43,7 @@ class BaselineEntry:
     column: int | None = None
 
 
-@dataclass
+@record
 class Baseline:
     path: str  # as the user named it: stale entries are reported there
     entries: list[BaselineEntry] = field(default_factory=list)

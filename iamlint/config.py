@@ -14,18 +14,18 @@ import os
 import re
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from iamlint.finding import Severity
+from iamlint.record import field, record
 
 
 class ConfigError(Exception):
     """Bad configuration or usage: exit 2 with this one-line message."""
 
 
-@dataclass
+@record
 class ClusterFact:
     name: str
     account_id: str | None = None
@@ -33,7 +33,7 @@ class ClusterFact:
     oidc_issuer: str | None = None  # host/path without https://
 
 
-@dataclass
+@record
 class Config:
     select: list[str] = field(default_factory=list)  # empty = all rules
     ignore: list[str] = field(default_factory=list)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import fnmatch
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
+
+from iamlint.record import record
 
 SKIP_DIRS = frozenset({".git", "node_modules", ".terraform", "__pycache__", ".venv", "venv"})
 EXTENSIONS = (".json", ".yaml", ".yml", ".template")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Candidate:
     display: str  # path as shown to users: relative, '/'-separated
     path: str  # path to open

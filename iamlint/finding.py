@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass, field
 from enum import IntEnum
+
+from iamlint.record import field, record
 
 
 class Severity(IntEnum):
@@ -24,7 +24,7 @@ class Severity(IntEnum):
             raise ValueError(f"unknown severity {text!r} (use error, warning or info)") from None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Location:
     """A resolved place: a file (or live ARN) with 1-based line/column, or no line."""
 
@@ -38,13 +38,13 @@ class Location:
         return (self.file, self.line or 0, self.column or 0)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Related:
     location: Location
     message: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Fix:
     """A mechanical fix: replace the text of `location` with `replacement`."""
 
@@ -53,7 +53,7 @@ class Fix:
     replacement: str
 
 
-@dataclass
+@record
 class Finding:
     rule: str
     severity: Severity
@@ -73,6 +73,8 @@ class Finding:
         Line numbers are left out on purpose so that editing unrelated lines above a
         baselined finding does not resurrect it.
         """
+        import hashlib  # loads OpenSSL: only when a fingerprint is asked for
+
         basis = "\x1f".join(
             (self.rule, self.resource, self.location.file, self.discriminator, self.message)
         )

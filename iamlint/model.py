@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from iamlint.finding import Finding
 from iamlint.load.document import Document, Pointer
+from iamlint.record import field, record
 
 # Policy kinds
 IDENTITY = "identity"
@@ -32,7 +32,7 @@ IRSA_ROLE = "irsa"
 POD_IDENTITY_ROLE = "pod-identity"
 
 
-@dataclass
+@record
 class Policy:
     """One policy document, wherever it was found."""
 
@@ -54,7 +54,7 @@ class Policy:
         return self.name or self.arn or self.owner or self.pointer.file
 
 
-@dataclass
+@record
 class Attachment:
     """A managed policy attached to a role, by ARN."""
 
@@ -62,7 +62,7 @@ class Attachment:
     pointer: Pointer
 
 
-@dataclass
+@record
 class Role:
     name: str
     pointer: Pointer
@@ -85,7 +85,7 @@ class Role:
         return self.arn or self.name
 
 
-@dataclass
+@record
 class OidcProvider:
     arn: str
     url: str  # issuer host/path without https://
@@ -95,7 +95,7 @@ class OidcProvider:
     client_ids_known: bool = True  # list-open-id-connect-providers gives ARNs only
 
 
-@dataclass
+@record
 class Cluster:
     name: str
     pointer: Pointer
@@ -108,7 +108,7 @@ class Cluster:
     origin: str = "file"  # file | cli | config | terraform | cloudformation | live
 
 
-@dataclass
+@record
 class NodeGroup:
     cluster: str
     name: str
@@ -117,7 +117,7 @@ class NodeGroup:
     role_pointer: Pointer | None = None
 
 
-@dataclass
+@record
 class FargateProfile:
     cluster: str
     name: str
@@ -127,7 +127,7 @@ class FargateProfile:
     selectors: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass
+@record
 class PodIdentityAssociation:
     cluster: str
     namespace: str
@@ -136,7 +136,7 @@ class PodIdentityAssociation:
     pointer: Pointer
 
 
-@dataclass
+@record
 class AccessEntry:
     cluster: str
     principal_arn: str
@@ -146,7 +146,7 @@ class AccessEntry:
     groups: list[str] = field(default_factory=list)
 
 
-@dataclass
+@record
 class AwsAuthMapping:
     """One entry of mapRoles / mapUsers / mapAccounts, as the authenticator reads it."""
 
@@ -159,7 +159,7 @@ class AwsAuthMapping:
     raw: dict[str, Any] = field(default_factory=dict)  # keys as written
 
 
-@dataclass
+@record
 class AwsAuth:
     """The aws-auth ConfigMap (or a lookalike: rules decide)."""
 
@@ -175,7 +175,7 @@ class AwsAuth:
     cluster: str = ""
 
 
-@dataclass
+@record
 class ServiceAccount:
     name: str
     namespace: str
@@ -196,7 +196,7 @@ class ServiceAccount:
         return f"ServiceAccount {self.namespace}/{self.name}"
 
 
-@dataclass
+@record
 class Container:
     name: str
     image: str
@@ -212,7 +212,7 @@ class Container:
     linux_parameters_pointer: Pointer | None = None
 
 
-@dataclass
+@record
 class Workload:
     kind: str  # Deployment, Pod, ...
     name: str
@@ -230,12 +230,12 @@ class Workload:
         return f"{self.kind} {self.namespace}/{self.name}"
 
 
-@dataclass
+@record
 class Kubeconfig:
     pointer: Pointer
 
 
-@dataclass
+@record
 class Repository:
     name: str
     pointer: Pointer
@@ -245,7 +245,7 @@ class Repository:
     policy: Policy | None = None
 
 
-@dataclass
+@record
 class TaskDefinition:
     family: str
     pointer: Pointer
@@ -260,7 +260,7 @@ class TaskDefinition:
     requires_compatibilities: list[str] = field(default_factory=list)
 
 
-@dataclass
+@record
 class EcsService:
     """An ECS service, or a run-task / describe-tasks entry: what starts tasks."""
 
@@ -273,7 +273,7 @@ class EcsService:
     task_definition_pointer: Pointer | None = None
 
 
-@dataclass
+@record
 class VpcEndpoint:
     service: str
     pointer: Pointer
@@ -281,7 +281,7 @@ class VpcEndpoint:
     policy: Policy | None = None
 
 
-@dataclass
+@record
 class InstanceProfile:
     """An EC2 instance profile: the role that instances launched with it (nodes) get."""
 
@@ -292,7 +292,7 @@ class InstanceProfile:
     origin: str = "file"
 
 
-@dataclass
+@record
 class Unresolved:
     """A value unknown until deploy (X008) or a reference not in the inputs (X006)."""
 
@@ -302,7 +302,7 @@ class Unresolved:
     resource: str = ""
 
 
-@dataclass
+@record
 class RoleUse:
     """One place in the inputs that makes a role do something (the edge rules check)."""
 
@@ -313,7 +313,7 @@ class RoleUse:
     role: Role | None = None  # resolved in the inputs, else None
 
 
-@dataclass
+@record
 class Model:
     documents: list[Document] = field(default_factory=list)
     policies: list[Policy] = field(default_factory=list)
@@ -346,6 +346,10 @@ class Model:
     # only there may "does not exist" be concluded (I006, I004)
     complete_role_accounts: set[str] = field(default_factory=set)
     complete_provider_accounts: set[str] = field(default_factory=set)
+    # ARNs (lower case) a live lookup found not to exist (`check --aws`: iam:GetRole said
+    # NoSuchEntity): "does not exist" is concluded for them too (I006)
+    absent_arns: set[str] = field(default_factory=set)
+    live_accounts: set[str] = field(default_factory=set)  # accounts live mode read
 
     _indexes: dict[str, dict[str, list[Any]]] = field(default_factory=dict, repr=False)
     _memo: dict[str, Any] = field(default_factory=dict, repr=False)

@@ -30,13 +30,13 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from iamlint.baseline import UNBASELINABLE, Baseline, BaselineEntry
 from iamlint.config import Config
 from iamlint.finding import Finding, Location, Severity
 from iamlint.load.document import SourceFile
+from iamlint.record import field, record
 
 RULE = "X007"
 SEVERITY = Severity.WARNING
@@ -47,7 +47,7 @@ _FAMILY = re.compile(r"^[A-Z]{1,4}$")
 _NOT_PATH = ("arn:", "<")
 
 
-@dataclass
+@record
 class InlineSuppression:
     file: str
     line: int  # the comment's line
@@ -58,7 +58,7 @@ class InlineSuppression:
     used: set[str] = field(default_factory=set)
 
 
-@dataclass
+@record
 class SuppressionOutcome:
     kept: list[Finding]
     suppressed: list[Finding]

@@ -14,8 +14,9 @@ recomputed here. Renders as an indented text tree, a Mermaid flowchart or a Grap
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from iamlint.record import field, record
 
 if TYPE_CHECKING:
     from iamlint.config import Config
@@ -27,7 +28,7 @@ FORMATS = ("text", "mermaid", "dot")
 ROLE_ARN_ANNOTATION = "eks.amazonaws.com/role-arn"
 
 
-@dataclass
+@record
 class Link:
     label: str
     status: str = ""  # "" for a chain's root
@@ -68,7 +69,7 @@ def trace(model: Model, config: Config, target: str | None = None) -> list[Link]
     return [chain for chain, owner in pairs if target is None or matches(owner, chain, target)]
 
 
-@dataclass
+@record
 class _Lookups:
     """The rules' verdicts keyed by the object they are about (id), built once per trace."""
 

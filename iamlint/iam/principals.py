@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from iamlint.record import record
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "service_principals.json"
 GLOBAL_SUFFIX = "amazonaws.com"
@@ -82,7 +83,7 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Known:
     parts: tuple[str, ...]  # "ecs-tasks", "pods.eks", "alexa-appkit.amazon.com"
     part_set: frozenset[str]

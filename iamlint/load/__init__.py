@@ -57,8 +57,6 @@ def looks_like_json(text: str, path: str) -> bool:
 
 def load_text(source: SourceFile) -> list[Document]:
     """Parse a whole file's text into Documents (raises ParseError)."""
-    from iamlint.load.yaml_loader import load_yaml
-
     if not source.text.strip():
         return []
     if looks_like_json(source.text, source.path):
@@ -70,6 +68,8 @@ def load_text(source: SourceFile) -> list[Document]:
             if source.path.endswith(".json"):
                 raise
             # `{`-leading YAML (flow mappings, JSON with comments): try YAML before failing
+    from iamlint.load.yaml_loader import load_yaml
+
     return load_yaml(source)
 
 

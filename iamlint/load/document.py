@@ -12,10 +12,10 @@ Documents whose positions map back to the outer file through `EmbeddingMap`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from iamlint.finding import Location
+from iamlint.record import field, record
 
 PathPart = str | int
 Path = tuple[PathPart, ...]
@@ -24,7 +24,7 @@ Span = tuple[int, int, int, int]
 SpanResolver = Callable[[Path, bool], "Span | None"]
 
 
-@dataclass
+@record
 class SourceFile:
     """One input file as read from disk (or a live object without a file)."""
 
@@ -41,7 +41,7 @@ class SourceFile:
         return self._lines
 
 
-@dataclass
+@record
 class EmbeddingMap:
     """How positions in an embedded text map to the outer file.
 
@@ -59,7 +59,16 @@ class EmbeddingMap:
 class Document:
     """One parsed document: data plus a position resolver."""
 
-    __slots__ = ("_resolver", "data", "embedding", "format", "helm_source", "index", "source")
+    __slots__ = (
+        "_resolver",
+        "data",
+        "duplicates",
+        "embedding",
+        "format",
+        "helm_source",
+        "index",
+        "source",
+    )
 
     def __init__(
         self,
@@ -78,6 +87,8 @@ class Document:
         self.index = index
         self.helm_source = helm_source
         self.embedding = embedding
+        # keys written more than once in one mapping, found by the loader (X009)
+        self.duplicates: list[DuplicateKey] = []
 
     @property
     def path(self) -> str:
@@ -94,6 +105,12 @@ class Document:
         except (RecursionError, ValueError, IndexError, KeyError, TypeError):
             return None
 
+    def location_of(self, span: Span) -> Location:
+        """The file location of a span of this document's text (mapped out of embeddings)."""
+        if self.embedding is None:
+            return Location(self.path, *span)
+        return _map_span(self.embedding, span)
+
     def get(self, path: Path, default: Any = None) -> Any:
         node = self.data
         for part in path:
@@ -107,7 +124,20 @@ class Document:
         return f"Document({self.path!r}#{self.index})"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
+class DuplicateKey:
+    """A key written more than once in one mapping of a document.
+
+    The data holds the value of the last occurrence (as Python's `json`, PyYAML and most
+    parsers build it); `spans` are the key's occurrences in text order, at least two.
+    """
+
+    doc: Document
+    path: Path  # the key's path: the mapping's path plus the key
+    spans: tuple[Span, ...]
+
+
+@record(frozen=True)
 class Pointer:
     """A node inside a Document; resolves to a Location on demand."""
 
@@ -158,11 +188,18 @@ class Pointer:
 
 
 def _embedded_location(pointer: Pointer, emb: EmbeddingMap) -> Location:
+    if not emb.literal:
+        return emb.outer.location()  # without asking the inner positions (a lazy scan)
+    inner = pointer._nearest_span()
+    if inner is None:
+        return emb.outer.location()
+    return _map_span(emb, inner)
+
+
+def _map_span(emb: EmbeddingMap, inner: Span) -> Location:
+    """Literal block scalars keep lines; any other embedding maps to the outer string."""
     outer = emb.outer.location()
     if not emb.literal or outer.line is None:
-        return outer
-    inner = Pointer(pointer.doc, pointer.path, pointer.key)._nearest_span()
-    if inner is None:
         return outer
     line, col, end_line, end_col = inner
     return Location(

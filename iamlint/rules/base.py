@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from iamlint.config import Config
 from iamlint.finding import Finding, Fix, Related, Severity
 from iamlint.load.document import Pointer
+from iamlint.record import field, record
 from iamlint.rules.registry import REGISTRY
 
 
-@dataclass
+@record
 class RuleContext:
     """Run-wide facts a rule may need besides the model."""
 

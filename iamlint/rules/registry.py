@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from iamlint.finding import Severity
+from iamlint.record import field, record
 
 if TYPE_CHECKING:
     from iamlint.finding import Finding
@@ -31,7 +31,7 @@ FAMILIES = {
 }
 
 
-@dataclass
+@record
 class Rule:
     id: str
     name: str  # kebab-case slug, e.g. "trust-subject-mismatch"
@@ -52,7 +52,7 @@ class Rule:
         return "security" in self.tags
 
 
-@dataclass
+@record
 class Registry:
     rules: dict[str, Rule] = field(default_factory=dict)
 

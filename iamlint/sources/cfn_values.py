@@ -22,10 +22,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from iamlint.load.document import Document, Path
+from iamlint.record import field, record
 
 PARTITION = "aws"
 URL_SUFFIX = "amazonaws.com"
@@ -71,7 +71,7 @@ class _NoValue:
 NO_VALUE: Any = _NoValue()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Unknown:
     """A value known only at deploy time."""
 
@@ -90,7 +90,7 @@ class Symbolic(str):
         return made
 
 
-@dataclass
+@record
 class Unresolved:
     """A place in a resolved tree that kept its intrinsic (or a `${...}` part)."""
 
@@ -98,7 +98,7 @@ class Unresolved:
     why: str
 
 
-@dataclass
+@record
 class ResolvedTree:
     value: Any
     aliases: dict[Path, Path] = field(default_factory=dict)  # resolved path -> source path

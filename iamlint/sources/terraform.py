@@ -25,7 +25,6 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -54,6 +53,7 @@ from iamlint.model import (
     Unresolved,
     VpcEndpoint,
 )
+from iamlint.record import record
 from iamlint.sources.awscli import normalise_url
 from iamlint.sources.common import infer_policy_kind, policy_at
 from iamlint.sources.containers import ecs_containers
@@ -93,7 +93,7 @@ def synthetic_arn(address: str) -> str:
     return f"tf:{address}"
 
 
-@dataclass
+@record
 class _Instance:
     """One resource instance with its values, what is unknown, and its configuration."""
 

@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from iamlint.load.document import Pointer
 from iamlint.model import AwsAuth, AwsAuthMapping, Model
+from iamlint.record import record
 
 SECTIONS = ("mapRoles", "mapUsers", "mapAccounts")
 ARN_KEYS = {"mapRoles": "rolearn", "mapUsers": "userarn"}
@@ -48,7 +48,7 @@ _TEMPLATE = re.compile(r"\{\{(.*?)\}\}")
 _FOLDED = re.compile(r"(^|\s)-\s+\S")
 
 
-@dataclass
+@record
 class Entry:
     """One list item of a section, with its keys looked up as the authenticator does."""
 

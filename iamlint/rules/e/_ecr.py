@@ -12,11 +12,11 @@ registry-level replication / pull-through-cache actions.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from iamlint.load.document import Pointer
 from iamlint.model import ECR_REGISTRY, ECR_REPOSITORY, RESOURCE, Model, Policy
+from iamlint.record import record
 
 REPOSITORY = "repository"
 REGISTRY = "registry"
@@ -27,7 +27,7 @@ REGISTRY_ACTIONS = frozenset(
 )
 
 
-@dataclass
+@record
 class EcrPolicy:
     policy: Policy
     scope: str  # REPOSITORY | REGISTRY
@@ -43,7 +43,7 @@ class EcrPolicy:
         return f"{self.scope} policy"
 
 
-@dataclass
+@record
 class Statement:
     data: dict[str, Any]
     pointer: Pointer
@@ -53,7 +53,7 @@ class Statement:
         return self.data.get("Effect") == "Allow"
 
 
-@dataclass
+@record
 class Principal:
     type: str  # AWS | Service | Federated | CanonicalUser | * (the bare "*" form)
     value: str
@@ -191,7 +191,7 @@ RESTRICTING_KEYS = frozenset(
 ALWAYS_PRESENT_KEYS = frozenset({"aws:principalaccount", "aws:principalarn", "aws:userid"})
 
 
-@dataclass
+@record
 class ConditionUse:
     operator: str  # as written
     key: str  # as written

@@ -36,7 +36,6 @@ the inputs (`RepositoryCheck.resource_side`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from iamlint.load.document import Pointer
@@ -54,6 +53,7 @@ from iamlint.model import (
     RoleUse,
     Workload,
 )
+from iamlint.record import field, record
 
 if TYPE_CHECKING:
     from iamlint.iam.arn import EcrImage
@@ -121,7 +121,7 @@ _ALLOW_ALL_DOCUMENT = {
 # --- identity policies ----------------------------------------------------------------
 
 
-@dataclass
+@record
 class IdentityPolicy:
     """One policy document that applies to the role."""
 
@@ -135,7 +135,7 @@ class IdentityPolicy:
         return self.ref.label
 
 
-@dataclass
+@record
 class RolePermissions:
     role: Role
     policies: list[IdentityPolicy] = field(default_factory=list)
@@ -317,7 +317,7 @@ def _is_account(text: str) -> bool:
 # --- who pulls which image ------------------------------------------------------------
 
 
-@dataclass
+@record
 class Pull:
     use: RoleUse  # the pulling role, as referenced (node group, Fargate profile, task def)
     image: EcrImage
@@ -339,7 +339,7 @@ class Pull:
         return owner_label(self.use.owner)
 
 
-@dataclass
+@record
 class RepositoryCheck:
     arn: str
     image: EcrImage
@@ -351,7 +351,7 @@ class RepositoryCheck:
     resource_side: ActionDecisions | None = None  # the repository policy alone
 
 
-@dataclass
+@record
 class PullCheck:
     role: Role
     permissions: RolePermissions

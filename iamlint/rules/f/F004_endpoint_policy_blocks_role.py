@@ -52,13 +52,13 @@ as `aws:PrincipalAccount`), or narrow the `Deny` that blocks it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from iamlint.finding import Finding
 from iamlint.iam.statements import Path
 from iamlint.load.document import Pointer
 from iamlint.model import ECS_TASK_ROLE, Model, Policy, VpcEndpoint
 from iamlint.placeholders import contains_placeholder
+from iamlint.record import record
 from iamlint.rules.base import RuleContext, finding
 from iamlint.rules.e._pull import (
     AUTH_ACTION,
@@ -88,7 +88,7 @@ ECR_ENDPOINTS = {
 }
 
 
-@dataclass
+@record
 class Call:
     """An action a role of the inputs is configured to perform."""
 
@@ -219,7 +219,7 @@ def _statement_pointer(policy: Policy | None, path: Path) -> Pointer | None:
     return policy.pointer.child(*path) if policy is not None else None
 
 
-@dataclass
+@record
 class _Blocked:
     explicit: bool
     calls: list[Call]

@@ -12,14 +12,14 @@ the inputs names it (by family, `family:revision` or ARN), or when an IaC source
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from iamlint.load.document import Pointer
 from iamlint.model import EcsService, Model, TaskDefinition
+from iamlint.record import field, record
 
 
-@dataclass
+@record
 class ExecUse:
     task: TaskDefinition
     enablers: list[tuple[Pointer, str]] = field(default_factory=list)  # (where, what)

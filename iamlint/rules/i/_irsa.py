@@ -39,7 +39,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
 from iamlint.config import Config
 from iamlint.iam.arn import normalise_issuer, oidc_provider_arn_parts
@@ -59,6 +58,7 @@ from iamlint.model import (
     Workload,
 )
 from iamlint.placeholders import contains_placeholder
+from iamlint.record import field, record
 from iamlint.rules.t._trust import (
     POD_IDENTITY,
     WEB_IDENTITY_BUILTINS,
@@ -88,7 +88,7 @@ CLIENT_ID = "client-id"
 TRUSTED = "trusted"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Candidate:
     """An Allow statement trusting a Kubernetes OIDC provider."""
 
@@ -105,7 +105,7 @@ class Candidate:
         return not any(contains_placeholder(issuer) for issuer, _ in self.providers)
 
 
-@dataclass
+@record
 class TrustView:
     policy: Policy
     candidates: list[Candidate] = field(default_factory=list)
@@ -114,7 +114,7 @@ class TrustView:
     pod_identity: list[tuple[TrustStatement, PrincipalRef]] = field(default_factory=list)
 
 
-@dataclass
+@record
 class Judged:
     """One candidate statement judged for one service account's token."""
 
@@ -129,7 +129,7 @@ class Judged:
         return self.candidate.statement
 
 
-@dataclass
+@record
 class Binding:
     sa: ServiceAccount
     use: RoleUse

@@ -14,11 +14,11 @@ are looked up exactly (case-sensitive). A container that already sets `AWS_ROLE_
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from iamlint.load.document import Pointer
 from iamlint.model import Container, Model, ServiceAccount, Workload
+from iamlint.record import record
 
 DOMAIN = "eks.amazonaws.com"
 ROLE_ARN = f"{DOMAIN}/role-arn"
@@ -31,7 +31,7 @@ POD_ANNOTATIONS = (TOKEN_EXPIRATION, SKIP_CONTAINERS)
 WEBHOOK_ANNOTATIONS = (*SA_ANNOTATIONS, SKIP_CONTAINERS)
 
 
-@dataclass
+@record
 class MetadataBlock:
     """An `annotations` or `labels` mapping of an object or of its pod template."""
 

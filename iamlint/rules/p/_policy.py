@@ -17,7 +17,6 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -26,6 +25,7 @@ from iamlint.iam.statements import STATEMENT_KEYS as STATEMENT_KEYS  # re-export
 from iamlint.load.document import Pointer
 from iamlint.model import Policy
 from iamlint.placeholders import is_cfn_intrinsic
+from iamlint.record import record
 
 VERSIONS = ("2012-10-17", "2008-10-17")
 TOP_LEVEL_KEYS = ("Version", "Id", "Statement")
@@ -33,7 +33,7 @@ TOP_LEVEL_KEYS = ("Version", "Id", "Statement")
 Problem = tuple[Pointer, str]  # where, message
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Statement:
     policy: Policy
     pointer: Pointer
@@ -67,6 +67,18 @@ class Statement:
 
 
 def statements(policy: Policy) -> list[Statement]:
+    """The policy's statements; read once per policy (every P rule walks every policy)."""
+    cached = policy.__dict__.get(_STATEMENTS_CACHE)
+    if cached is None:
+        cached = policy.__dict__[_STATEMENTS_CACHE] = tuple(_read_statements(policy))
+    return list(cached)
+
+
+# not a record field: equality and repr of the Policy ignore it
+_STATEMENTS_CACHE = "_policy_statements"
+
+
+def _read_statements(policy: Policy) -> list[Statement]:
     document = policy.document
     if not isinstance(document, dict):
         return []

@@ -17,13 +17,13 @@ use the role are related.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from iamlint.finding import Finding
 from iamlint.link import USAGE_LABELS
 from iamlint.load.document import Pointer
 from iamlint.model import Model, Policy, Role, RoleUse
+from iamlint.record import record
 from iamlint.rules.base import finding
 from iamlint.rules.t._trust import TrustStatement, code_list, trust_statements
 
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 ASSUME = "sts:AssumeRole"
 
 
-@dataclass
+@record
 class TrustVerdict:
     denied: bool
     explicit: Evaluation | None = None  # the evaluation that found an explicit Deny

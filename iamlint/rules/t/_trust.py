@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from iamlint.config import Config
@@ -69,6 +68,7 @@ from iamlint.iam.wildcard import action_matches
 from iamlint.load.document import Pointer
 from iamlint.model import TRUST, Model, Policy
 from iamlint.placeholders import contains_placeholder
+from iamlint.record import field, record
 
 POD_IDENTITY = "pods.eks.amazonaws.com"
 GITHUB_ISSUER = "token.actions.githubusercontent.com"
@@ -86,7 +86,7 @@ ASSUME_WEB_IDENTITY = "sts:assumerolewithwebidentity"
 _SCHEME = re.compile(r"^https?://", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TextRef:
     """A string-or-other value of a policy element with where it is written."""
 
@@ -102,13 +102,13 @@ PrincipalRef = TextRef  # a principal value (AWS/Service/Federated entry)
 ActionRef = TextRef  # an Action entry
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ValueRef:
     value: Any
     pointer: Pointer
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ConditionEntry:
     operator: str
     key: str
@@ -180,7 +180,7 @@ class ConditionEntry:
         return [(v.value, v) for v in self.values if isinstance(v.value, str)]
 
 
-@dataclass
+@record
 class TrustStatement:
     policy: Policy
     pointer: Pointer
@@ -249,6 +249,19 @@ def trusted_services(policy: Policy) -> set[str]:
 
 
 def trust_statements(policy: Policy) -> Iterator[TrustStatement]:
+    """The policy's statements, read once per policy: some twenty rules walk every trust
+    policy, and reading a statement builds a Pointer for every value in it."""
+    cached = policy.__dict__.get(_STATEMENTS_CACHE)
+    if cached is None:
+        cached = policy.__dict__[_STATEMENTS_CACHE] = tuple(_read_statements(policy))
+    return iter(cached)
+
+
+# not a record field: equality and repr of the Policy ignore it
+_STATEMENTS_CACHE = "_trust_statements"
+
+
+def _read_statements(policy: Policy) -> Iterator[TrustStatement]:
     document = policy.document
     if not isinstance(document, dict):
         return
@@ -313,7 +326,7 @@ def _items(value: Any, pointer: Pointer) -> list[tuple[Any, Pointer]]:
 # --- OIDC issuers ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class IssuerKey:
     """A condition key `<issuer>:<claim>` as written, and what is wrong with its shape."""
 
@@ -411,7 +424,7 @@ def statement_oidc_issuers(statement: TrustStatement) -> list[tuple[str, Princip
     return found
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class IrsaStatement:
     """An Allow statement trusting at least one EKS (IRSA) OIDC provider."""
 
