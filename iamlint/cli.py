@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -40,6 +43,7 @@ ConfigOption = Annotated[
     Path | None, typer.Option("--config", help="Config file (.iamlint.yaml or pyproject.toml)")
 ]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Only findings, no summary")]
+NoProgressOption = Annotated[bool, typer.Option("--no-progress", help="No progress bar")]
 LiveOption = Annotated[bool, typer.Option("--aws", help="Read the live AWS account")]
 ProfileOption = Annotated[str | None, typer.Option("--profile", help="AWS profile")]
 RegionOption = Annotated[
@@ -47,6 +51,10 @@ RegionOption = Annotated[
 ]
 LiveClusterOption = Annotated[
     list[str] | None, typer.Option("--cluster", help="Only these EKS clusters")
+]
+KubeContextOption = Annotated[
+    str | None,
+    typer.Option("--kube-context", help='Read this kubeconfig context\'s cluster ("" = current)'),
 ]
 
 
@@ -133,10 +141,10 @@ def check(
     aws: Annotated[
         bool, typer.Option("--aws", help="Resolve missing references from the live account")
     ] = False,
+    profile: ProfileOption = None,
+    region: RegionOption = None,
 ) -> None:
     """Lint files and directories."""
-    if aws:
-        raise _fail("--aws is not yet available in this version (live mode)")
     if output_format not in FORMATS:
         raise _fail(f"unknown format {output_format!r} (use {', '.join(FORMATS)})")
     from iamlint.api import LintOptions, NoInputError, lint
@@ -154,7 +162,13 @@ def check(
         options.only_files = {_display(p) for p in targets}
         targets = ["."]
     try:
-        result = lint(targets, config, options)
+        if aws:
+            options.extra_documents = _resolve_live(
+                targets, config, profile, region, not (quiet or no_progress)
+            )
+        with _progress_bar(enabled=not (quiet or no_progress)) as show_progress:
+            options.progress = show_progress
+            result = lint(targets, config, options)
     except NoInputError as error:
         raise _fail(str(error), EXIT_NO_INPUT) from None
     except ConfigError as error:
@@ -167,6 +181,23 @@ def check(
         raise typer.Exit(EXIT_OK)
     _emit(result, output_format, output, quiet)
     raise _exit_for(result, config)
+
+
+@contextmanager
+def _progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A `LintOptions.progress` callback drawing on stderr (a terminal only), or None."""
+    if not enabled or not sys.stderr.isatty():
+        yield None
+        return
+    from iamlint.progress import Progress
+
+    with Progress("iamlint: reading") as bar:
+
+        def show(stage: str, done: int, total: int) -> None:
+            bar.label, bar.total, bar.count = f"iamlint: {stage}", total, done - 1
+            bar.advance()
+
+        yield show
 
 
 def _exit_for(result, config) -> typer.Exit:  # type: ignore[no-untyped-def]
@@ -288,7 +319,7 @@ def scan(
     profile: ProfileOption = None,
     region: RegionOption = None,
     cluster: LiveClusterOption = None,
-    kube_context: Annotated[str | None, typer.Option("--kube-context")] = None,
+    kube_context: KubeContextOption = None,
     output_format: FormatOption = "text",
     output: OutputOption = None,
     fail_on: FailOnOption = None,
@@ -296,8 +327,9 @@ def scan(
     ignore: IgnoreOption = None,
     config_file: ConfigOption = None,
     quiet: QuietOption = False,
+    no_progress: NoProgressOption = False,
 ) -> None:
-    """Lint a live AWS account (read-only IAM, ECR and EKS calls)."""
+    """Lint a live AWS account (read-only IAM, ECR, EKS and ECS calls) and/or a cluster."""
     if output_format not in FORMATS:
         raise _fail(f"unknown format {output_format!r} (use {', '.join(FORMATS)})")
     from iamlint.api import lint_documents
@@ -308,9 +340,13 @@ def scan(
         _apply_options(config, fail_on, select, ignore, None, None)
     except (ConfigError, ValueError) as error:
         raise _fail(str(error)) from None
-    read = _read_live(aws, kube_context, region, profile, cluster)
+    read, kube = _read_live(
+        aws, kube_context, region, profile, cluster, show_progress=not (quiet or no_progress)
+    )
     from iamlint.api import LintOptions
 
+    if kube is not None:
+        _merge_kube(read, kube, config)
     documents = [(d.source, d.data) for d in read.documents]
     result = lint_documents(documents, config, LintOptions(extra_findings=read.findings))
     _emit(result, output_format, output, quiet)
@@ -326,35 +362,97 @@ def snapshot(
     profile: ProfileOption = None,
     region: RegionOption = None,
     cluster: LiveClusterOption = None,
+    kube_context: KubeContextOption = None,
+    no_progress: NoProgressOption = False,
 ) -> None:
-    """Write a live account's state as AWS CLI-shaped JSON files (`iamlint check DIR`)."""
+    """Write a live account's state as AWS CLI-shaped JSON files and a cluster's as
+    `kubectl get -o yaml` files (`iamlint check DIR`)."""
     if output is None:
         raise _fail("snapshot needs --output DIR")
     from iamlint.sources.aws_live import write_snapshot
 
-    read = _read_live(aws, None, region, profile, cluster)
+    read, kube = _read_live(
+        aws, kube_context, region, profile, cluster, show_progress=not no_progress
+    )
+    if kube is not None:
+        for failure in kube.failures:  # kept in iamlint-live-read.json with the AWS ones
+            read.fail(failure)
     written = write_snapshot(read, output)
+    if kube is not None:
+        from iamlint.sources.k8s_live import write_kube_snapshot
+
+        written += write_kube_snapshot(kube, output)
     for finding in read.findings:
         typer.echo(f"iamlint: {finding.rule} {finding.message}", err=True)
     typer.echo(f"iamlint: wrote {len(written)} files to {output}", err=True)
+    if read.incomplete:
+        typer.echo(
+            f"iamlint: the snapshot is incomplete: {len(read.failures)} live reads failed "
+            "(X005, kept in iamlint-live-read.json)",
+            err=True,
+        )
     raise typer.Exit(EXIT_OK)
 
 
-def _read_live(aws, kube_context, regions, profile, clusters):  # type: ignore[no-untyped-def]
-    """The live AWS read shared by `scan` and `snapshot`; exit 2 on usage/credential errors."""
-    if kube_context is not None:
-        raise _fail("--kube-context: live Kubernetes reading is not yet available")
-    if not aws:
-        raise _fail("nothing to read: pass --aws (live Kubernetes reading is not yet available)")
-    from iamlint.sources.aws_live import LiveCredentialsError, read_aws
+def _resolve_live(targets, config, profile, regions, show_progress):  # type: ignore[no-untyped-def]
+    """`check --aws`: the live objects the files reference but do not define; exit 2 when
+    the account cannot be read at all."""
+    from iamlint.progress import Progress
+    from iamlint.sources.aws_live import LiveReadError
+    from iamlint.sources.aws_resolve import resolve_live
 
     try:
-        return read_aws(_split(regions), profile, _split(clusters))
-    except LiveCredentialsError as error:
+        with Progress("iamlint: reading AWS", enabled=show_progress) as progress:
+            read = resolve_live(targets, config, profile, _split(regions), progress=progress)
+    except LiveReadError as error:
+        raise _fail(str(error)) from None
+    return [(d.source, d.data) for d in read.documents]
+
+
+def _read_live(aws, kube_context, regions, profile, clusters, show_progress=True):  # type: ignore[no-untyped-def]
+    """The live reads shared by `scan` and `snapshot`: (AWS read, Kubernetes read or None);
+    exit 2 on usage/credential errors."""
+    if not aws and kube_context is None:
+        raise _fail("nothing to read: pass --aws and/or --kube-context CONTEXT")
+    from iamlint.progress import Progress
+    from iamlint.sources.aws_live import LiveRead, LiveReadError, read_aws
+
+    # the cluster first: a bad kubeconfig fails fast, before a long account scan
+    kube = _read_kube(kube_context) if kube_context is not None else None
+    try:
+        with Progress("iamlint: reading AWS", enabled=show_progress and aws) as progress:
+            read = (
+                read_aws(_split(regions), profile, _split(clusters), progress=progress)
+                if aws
+                else LiveRead()
+            )
+    except LiveReadError as error:
+        raise _fail(str(error)) from None
+    return read, kube
+
+
+def _read_kube(context: str):  # type: ignore[no-untyped-def]
+    from iamlint.sources.k8s_live import KubeconfigError, read_kube
+
+    try:
+        return read_kube(context or None)
+    except KubeconfigError as error:
         raise _fail(str(error)) from None
 
 
+def _merge_kube(read, kube, config) -> None:  # type: ignore[no-untyped-def]
+    """One model of account and cluster; with `--aws`, the EKS cluster the context names
+    is the cluster its ServiceAccounts and workloads run in."""
+    read.documents += kube.documents
+    read.findings += kube.findings
+    if kube.eks_cluster and read.account and not config.current_clusters:
+        config.current_clusters = [kube.eks_cluster]
+
+
 def main() -> None:
+    # Every object of a run lives until the process exits: the cyclic collector would only
+    # walk them again and again (see iamlint.api._gc_paused), even after the run returns.
+    gc.disable()
     try:
         app(prog_name="iamlint")
     except KeyboardInterrupt:

@@ -146,7 +146,8 @@ def _record(model: Model, use: RoleUse) -> None:
 def _note_missing_roles(model: Model) -> None:
     """X006 once per role that the inputs use but do not define (valid role ARNs only:
     malformed ones are K001's and others'). An IRSA role of an account whose complete role
-    list is in the inputs does not exist: I006 reports that instead."""
+    list is in the inputs, or that a live lookup did not find, does not exist: I006 reports
+    that instead."""
     from iamlint.iam.arn import role_arn_parts
     from iamlint.placeholders import contains_placeholder
 
@@ -160,16 +161,35 @@ def _note_missing_roles(model: Model) -> None:
             continue  # a malformed account: K001 and others report the ARN itself
         if contains_placeholder(use.role_arn):
             continue
-        if use.usage == IRSA_ROLE and parts[1] in model.complete_role_accounts:
+        absent = key in model.absent_arns  # looked up live: it does not exist
+        if use.usage == IRSA_ROLE and (parts[1] in model.complete_role_accounts or absent):
             continue
         noted.add(key)
+        where, hint = _missing_role_words(model, parts[1], absent)
         model.unresolved.append(
             Unresolved(
                 "X006",
                 use.pointer,
-                f"role `{use.role_arn}` is not in the scanned inputs: the checks of its trust "
-                "policy and permissions were skipped; scan the file that defines it (IaC, or "
-                "`aws iam get-role` output) or run with --aws",
+                f"role `{use.role_arn}` {where}: the checks of its trust policy and "
+                f"permissions were skipped; {hint}",
                 resource=use.role_arn,
             )
         )
+
+
+def _missing_role_words(model: Model, account: str, absent: bool) -> tuple[str, str]:
+    """(what is known of a role not in the inputs, what to do about it)."""
+    if absent:
+        where = f"does not exist in account {account} (live `iam:GetRole`: NoSuchEntity)"
+        return where, "create it or name an existing role"
+    if model.live_accounts and account not in model.live_accounts:
+        read = ", ".join(sorted(model.live_accounts))
+        return (
+            f"is in account {account}, not in the scanned inputs nor in the account "
+            f"--aws read ({read})",
+            "scan the file that defines it, or run with credentials of that account",
+        )
+    return (
+        "is not in the scanned inputs",
+        "scan the file that defines it (IaC, or `aws iam get-role` output) or run with --aws",
+    )

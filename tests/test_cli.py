@@ -130,11 +130,17 @@ def test_rules_explain_version(project: Path) -> None:
     assert version.returncode == 0 and "AWS data:" in version.stdout
 
 
-def test_live_kubernetes_and_check_aws_are_not_available_yet(project: Path) -> None:
+def test_kube_context_without_a_kubeconfig_is_a_one_line_usage_error(project: Path) -> None:
     run = iamlint("scan", "--aws", "--kube-context", "prod", cwd=project)
-    assert run.returncode == 2 and "not yet available" in run.stderr
-    run = iamlint("check", "--aws", cwd=project)
-    assert run.returncode == 2 and "not yet available" in run.stderr
+    assert run.returncode == 2 and "kubeconfig: no file found" in run.stderr
+    assert run.stderr.strip().count("\n") == 0
+
+
+def test_check_aws_reads_nothing_when_the_files_reference_nothing(project: Path) -> None:
+    """No role, provider, repository or cluster to resolve: no AWS session is even made,
+    so a profile that does not exist is never looked up (live tests: tests/live)."""
+    run = iamlint("check", "--aws", "--profile", "iamlint-no-such-profile", cwd=project)
+    assert run.returncode == 1 and "bad.json" in run.stdout and run.stderr == ""
 
 
 def test_changed_only_reports_only_named_files(project: Path) -> None:

@@ -109,6 +109,7 @@ def test_json_has_exactly_the_documented_shape() -> None:
     assert doc["tool"] == {"name": "iamlint", "version": "0.1.0"}
     assert doc["summary"] == {
         "files": 12, "findings": 4, "errors": 1, "warnings": 2, "infos": 1, "suppressed": 1,
+        "incomplete": False,
     }
     error = next(f for f in doc["findings"] if f["rule"] == "P003")
     assert list(error) == [

@@ -45,7 +45,7 @@ def where(location: Location) -> str:
     return text
 
 
-def summary_counts(result: Result) -> dict[str, int]:
+def summary_counts(result: Result) -> dict[str, int | bool]:
     return {
         "files": result.files,
         "findings": len(result.findings),
@@ -53,6 +53,7 @@ def summary_counts(result: Result) -> dict[str, int]:
         "warnings": result.count(Severity.WARNING),
         "infos": result.count(Severity.INFO),
         "suppressed": len(result.suppressed),
+        "incomplete": result.incomplete,  # a live read failed (X005)
     }
 
 

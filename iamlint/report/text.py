@@ -44,9 +44,11 @@ def _related_line(location, message: str, paint: _Paint) -> str:  # type: ignore
 def summary_line(result: Result) -> str:
     """`Found 3 findings (2 errors, 1 warning, 0 info) in 12 files; 1 suppressed.`"""
     files = _plural(result.files, "file")
-    suppressed = f"; {len(result.suppressed)} suppressed" if result.suppressed else ""
+    tail = f"; {len(result.suppressed)} suppressed" if result.suppressed else ""
+    if result.incomplete:
+        tail += "; incomplete: live reads failed (X005)"
     if not result.findings:
-        return f"No findings in {files}{suppressed}."
+        return f"No findings in {files}{tail}."
     counts = ", ".join(
         (
             _plural(result.count(Severity.ERROR), "error"),
@@ -54,7 +56,7 @@ def summary_line(result: Result) -> str:
             f"{result.count(Severity.INFO)} info",
         )
     )
-    return f"Found {_plural(len(result.findings), 'finding')} ({counts}) in {files}{suppressed}."
+    return f"Found {_plural(len(result.findings), 'finding')} ({counts}) in {files}{tail}."
 
 
 def _plural(count: int, noun: str) -> str:

@@ -329,6 +329,34 @@ def _access_entries(pointer: Pointer, model: Model) -> None:
     )
 
 
+# --- what a live read could not do (`iamlint-live-read.json`, aws_live) -----------------
+
+
+def _live_read(pointer: Pointer, model: Model) -> None:
+    """X005 for each failed read (results incomplete); objects found not to exist."""
+    from iamlint.finding import Finding, Location, Severity
+
+    record = pointer.child("iamlintLiveRead")
+    data = record.value
+    account = text_of(data.get("account"))
+    if account:
+        model.live_accounts.add(account)
+    for arn in _list(data.get("absent")):
+        if isinstance(arn, str) and arn.strip():
+            model.absent_arns.add(arn.strip().lower())
+    for index, item in enumerate(_list(data.get("failedReads"))):
+        message = text_of(item.get("message")) if isinstance(item, dict) else ""
+        if not message:
+            continue
+        where = record.child("failedReads", index)
+        what = text_of(item.get("object"))
+        # in memory (scan) the finding is on the object; in a snapshot file, on the entry
+        location = Location(what) if what and where.doc.source.live else where.location()
+        model.extraction_findings.append(
+            Finding("X005", Severity.WARNING, message, location, resource=what)
+        )
+
+
 # --- ECS -------------------------------------------------------------------------
 
 
@@ -460,6 +488,7 @@ _SHAPES: list[tuple[Callable[[dict[str, Any]], bool], Recogniser]] = [
     (_has_dict("fargateProfile"), _fargate_profile),
     (_has_dict("association"), _pod_identity),
     (_has_dict("accessEntry"), _access_entries),
+    (_has_dict("iamlintLiveRead"), _live_read),
     (_has_dict("taskDefinition"), _task_definition),
     (_has("family", "containerDefinitions"), _task_definition),
     (lambda d: isinstance(d.get("services"), list), _services),

@@ -115,6 +115,7 @@ def _create_account() -> None:
     eks.create_nodegroup(
         clusterName="prod", nodegroupName="workers", nodeRole=NODE_ROLE_ARN, subnets=["subnet-1"]
     )
+    _create_ecs()
     ecr = boto3.client("ecr")
     ecr.create_repository(repositoryName=REPOSITORY)
     ecr.create_repository(repositoryName="private-no-policy")
@@ -128,4 +129,36 @@ def _create_account() -> None:
                 "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
             }
         ),
+    )
+
+
+ECS_CLUSTER = "apps"
+IN_USE_TASK = "web"  # run by a service
+IDLE_TASK = "idle"  # registered, run by nothing: not read
+
+
+def _create_ecs() -> None:
+    """A Fargate task definition without execution role pulling from ECR (F001) run by a
+    service, and one that nothing runs."""
+    import boto3
+
+    ecs = boto3.client("ecs")
+    ecs.create_cluster(clusterName=ECS_CLUSTER)
+    for family in (IN_USE_TASK, IDLE_TASK):
+        ecs.register_task_definition(
+            family=family,
+            requiresCompatibilities=["FARGATE"],
+            networkMode="awsvpc",
+            cpu="256",
+            memory="512",
+            containerDefinitions=[
+                {
+                    "name": family,
+                    "image": f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com/{REPOSITORY}:1",
+                    "essential": True,
+                }
+            ],
+        )
+    ecs.create_service(
+        cluster=ECS_CLUSTER, serviceName=IN_USE_TASK, taskDefinition=IN_USE_TASK, desiredCount=1
     )

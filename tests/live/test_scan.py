@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ from typer.testing import CliRunner
 from iamlint.api import lint, lint_documents
 from iamlint.cli import app
 from iamlint.config import Config
+from iamlint.progress import Progress
 from iamlint.sources.aws_live import read_aws
 
 ACCOUNT = "123456789012"
@@ -57,6 +60,60 @@ def test_snapshot_then_check_gives_the_scan_findings(account: str, tmp_path: Pat
     checked = lint([str(tmp_path / "snap")], Config())
     assert sorted((f.rule, f.resource) for f in checked.findings) == scanned
     assert {"E001", "E004", "T003"} <= _rules(scanned)
+
+
+def test_snapshot_with_failed_reads_then_check_gives_the_scan_findings(
+    account: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """X005 travels in the snapshot (iamlint-live-read.json): `check DIR` == `scan`."""
+    _deny(monkeypatch, "ecr", "GetRepositoryPolicy")
+    scanned = _scan()
+    assert "X005" in _rules(scanned)
+    outcome = CliRunner().invoke(app, ["snapshot", "--aws", "-o", str(tmp_path / "snap")])
+    assert outcome.exit_code == 0, outcome.output
+    checked = lint([str(tmp_path / "snap")], Config())
+    assert sorted((f.rule, f.resource) for f in checked.findings) == scanned
+    assert checked.incomplete
+
+
+def test_cluster_option_reads_only_the_named_clusters(account: str) -> None:
+    boto3.client("eks").create_cluster(
+        name="staging",
+        roleArn=f"arn:aws:iam::{ACCOUNT}:role/nodes-without-pull",
+        resourcesVpcConfig={"subnetIds": ["subnet-1"]},
+    )
+    session = boto3.session.Session()
+    described: list[str] = []
+    session.events.register(
+        "before-parameter-build.eks.DescribeCluster",
+        lambda params, **_: described.append(params["name"]),
+    )
+    read = read_aws(clusters=["staging"], session=session)
+    assert described == ["staging"]
+    assert [d.source.rsplit("/", 1)[1] for d in read.documents if ":cluster/" in d.source] == [
+        "staging"
+    ]
+    assert not any(":nodegroup/prod/" in d.source for d in read.documents)
+    everything = read_aws()
+    assert {
+        d.source.rsplit("/", 1)[1] for d in everything.documents if ":cluster/" in d.source
+    } == {
+        "prod",
+        "staging",
+    }
+
+
+def test_ecs_task_definitions_in_use_are_read(account: str) -> None:
+    """The service's task definition is read (F001: no execution role for an ECR image on
+    Fargate); a registered task definition no service runs is not."""
+    read = read_aws()
+    sources = {d.source for d in read.documents}
+    assert f"arn:aws:ecs:eu-west-1:{ACCOUNT}:service/apps/web" in sources
+    assert f"arn:aws:ecs:eu-west-1:{ACCOUNT}:task-definition/web:1" in sources
+    assert not any("task-definition/idle" in source for source in sources)
+    findings = lint_documents([(d.source, d.data) for d in read.documents], Config()).findings
+    [f001] = [f for f in findings if f.rule == "F001"]
+    assert f001.location.file.endswith(":task-definition/web:1")
 
 
 def test_access_denied_becomes_x005_and_the_scan_goes_on(
@@ -121,3 +178,23 @@ def _raise_denied(model: Any, **_: Any) -> None:
     raise ClientError(
         {"Error": {"Code": "AccessDeniedException", "Message": "not authorized"}}, model.name
     )
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_counts_the_objects_read(account: str) -> None:
+    terminal = _Terminal()
+    with Progress("iamlint: reading AWS", stream=terminal, delay=0) as progress:
+        read = read_aws(progress=progress)
+        counted = progress.count
+    assert counted > 0 and read.documents
+    assert re.search(r"\riamlint: reading AWS: [0-9]+", terminal.getvalue())
+    assert terminal.getvalue().endswith("\r")  # the line is cleared when done
+
+
+def test_scan_options_turn_progress_off(account: str) -> None:
+    outcome = CliRunner().invoke(app, ["scan", "--aws", "--no-progress", "-q"])
+    assert outcome.exit_code == 1 and "reading AWS" not in outcome.output

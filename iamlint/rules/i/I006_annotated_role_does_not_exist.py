@@ -4,7 +4,8 @@
 For every ServiceAccount whose `eks.amazonaws.com/role-arn` annotation names a role that
 the inputs do not define, and whose account's complete role list is in the inputs (an
 untruncated `aws iam get-account-authorization-details` output listing that account's
-roles, or live mode): the role does not exist. Roles are matched by name,
+roles, or live mode), or that `iamlint check --aws` looked up in the live account
+without finding it: the role does not exist. Roles are matched by name,
 case-insensitively, as IAM names them. Without the complete list nothing is concluded:
 X006 says the role was not found in the inputs.
 
@@ -52,7 +53,8 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         if use.usage != IRSA_ROLE or use.role is not None or contains_placeholder(use.role_arn):
             continue
         parts = role_arn_parts(use.role_arn)
-        if parts is None or parts[1] not in model.complete_role_accounts:
+        looked_up = use.role_arn.strip().lower() in model.absent_arns
+        if parts is None or not (looked_up or parts[1] in model.complete_role_accounts):
             continue
         sa = use.owner
         if isinstance(sa, ServiceAccount) and association_for(model, sa) is not None:
@@ -60,13 +62,23 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         yield finding(
             "I006",
             use.pointer,
-            _message(model, parts[1], parts[3]),
+            _live_message(parts[1], parts[3]) if looked_up else _message(model, parts[1], parts[3]),
             resource=sa.label if isinstance(sa, ServiceAccount) else use.role_arn,
         )
 
 
+def _live_message(account: str, name: str) -> str:
+    return (
+        f"role `{name}` does not exist in account {account}: `iam:GetRole` found no such "
+        "role (iamlint check --aws); annotate an existing role or create this one"
+    )
+
+
 def _message(model: Model, account: str, name: str) -> str:
-    names = sorted({r.name for r in model.roles if r.account == account and r.name})
+    by_account: dict[str, list[str]] = model.memo(
+        "role-names-by-account", lambda: _role_names_by_account(model)
+    )
+    names = by_account.get(account, [])
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
     hint = f" (did you mean `{close[0]}`?)" if close else ""
     return (
@@ -74,3 +86,12 @@ def _message(model: Model, account: str, name: str) -> str:
         f"`get-account-authorization-details` output lists all {len(names)} roles of the "
         f"account{hint}; annotate an existing role or create this one"
     )
+
+
+def _role_names_by_account(model: Model) -> dict[str, list[str]]:
+    """Sorted role names per account (asked once per finding: a scan for each is quadratic)."""
+    names: dict[str, set[str]] = {}
+    for role in model.roles:
+        if role.name:
+            names.setdefault(role.account, set()).add(role.name)
+    return {account: sorted(found) for account, found in names.items()}

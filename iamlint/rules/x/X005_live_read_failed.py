@@ -1,10 +1,15 @@
 """X005 live-read-failed: a live AWS read failed or was denied.
 
 ## What it does
-Reports a read-only AWS API call made by `iamlint scan --aws` or `iamlint snapshot --aws`
-that was denied (AccessDenied, UnauthorizedOperation) or failed. The message names the
-API call, the IAM permission it needs and the object it was reading; the finding's file is
-the ARN (or `aws://ACCOUNT/REGION/SERVICE`) of that object. The scan goes on without it.
+Reports a read-only AWS API call made by `iamlint scan --aws`, `snapshot --aws` or
+`check --aws` that was denied (AccessDenied, UnauthorizedOperation) or still failed after
+the retries (throttling, timeouts, server errors). The message names the API call, the IAM
+permission it needs and the object it was reading; the finding's file is the ARN (or
+`aws://ACCOUNT/REGION/SERVICE`) of that object. The scan goes on without it, and the
+summary says the result is incomplete (`"incomplete": true` in the JSON summary). A
+snapshot keeps these failures in `iamlint-live-read.json`, so `iamlint check DIR` reports
+them again (located in that file). Missing, expired or rejected credentials are not X005:
+nothing could be read, so iamlint stops with exit code 2.
 
 ## Why it matters
 What could not be read is missing from the model: a node role whose policies were not
