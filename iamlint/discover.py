@@ -28,8 +28,8 @@ def discover(paths: list[str], exclude: list[str]) -> tuple[list[Candidate], lis
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            for candidate in _walk(path, matcher):
-                found.setdefault(_identity(candidate.path), candidate)
+            for candidate, identity in _walk(path, matcher):
+                found.setdefault(identity, candidate)
         elif path.exists() or path.is_symlink():
             display = _display(raw)
             if not matcher.excluded(display):
@@ -53,7 +53,8 @@ def _display(path: str) -> str:
     return text or "."
 
 
-def _walk(root: Path, matcher: ExcludeMatcher) -> list[Candidate]:
+def _walk(root: Path, matcher: ExcludeMatcher) -> list[tuple[Candidate, str]]:
+    """Candidates found under `root`, each with its real path (to drop duplicates)."""
     results = []
     seen_dirs: set[tuple[int, int]] = set()
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
@@ -67,6 +68,7 @@ def _walk(root: Path, matcher: ExcludeMatcher) -> list[Candidate]:
             dirnames[:] = []
             continue
         seen_dirs.add(key)
+        real_dir = _identity(dirpath)
         rel_dir = _display(os.path.relpath(dirpath, root)) if dirpath != str(root) else ""
         dirnames[:] = sorted(
             d
@@ -82,10 +84,25 @@ def _walk(root: Path, matcher: ExcludeMatcher) -> list[Candidate]:
             display = _display(full)
             if matcher.excluded(_join(rel_dir, name)) or matcher.excluded(display):
                 continue
-            if _is_special_file(full):
-                continue
-            results.append(Candidate(display, full, False))
+            identity = _file_identity(full, real_dir, name)
+            if identity is not None:
+                results.append((Candidate(display, full, False), identity))
     return results
+
+
+def _file_identity(path: str, real_dir: str, name: str) -> str | None:
+    """The real path of a walked file, or None for a FIFO, socket or device (see
+    `_is_special_file`). One `lstat` for a plain file: a `realpath` per file would look at
+    every directory above it again."""
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        return os.path.join(real_dir, name)
+    if stat.S_ISLNK(mode):
+        return None if _is_special_file(path) else _identity(path)
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        return None
+    return os.path.join(real_dir, name)
 
 
 def _is_special_file(path: str) -> bool:

@@ -245,12 +245,21 @@ def _short(text: str, limit: int = 80) -> str:
 
 
 class _Format:
-    __slots__ = ("account", "region", "resource")
+    """One catalogue ARN format; its resource pattern is compiled on first use (the
+    catalogue has some 2,300 formats, a run meets the few of the services it reads)."""
 
-    def __init__(self, resource: re.Pattern[str], region: bool, account: bool) -> None:
-        self.resource = resource
+    __slots__ = ("_compiled", "account", "pattern", "region")
+
+    def __init__(self, pattern: str, region: bool, account: bool) -> None:
+        self.pattern = pattern
         self.region = region
         self.account = account
+        self._compiled: re.Pattern[str] | None = None
+
+    def matches(self, resource: str) -> bool:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, re.DOTALL)
+        return self._compiled.fullmatch(resource) is not None
 
 
 def _field_rule(service: str, resource: str, field: str) -> bool | None:
@@ -259,10 +268,18 @@ def _field_rule(service: str, resource: str, field: str) -> bool | None:
     formats = _formats_by_service().get(service)
     if formats is None:
         return _fallback_rule(service, resource, field)
-    matching = formats
-    if not has_wildcard(resource):
-        matching = tuple(f for f in formats if f.resource.fullmatch(resource)) or formats
+    matching = _matching_formats(service, resource) or formats
     return any(f.region if field == "region" else f.account for f in matching)
+
+
+@lru_cache(maxsize=8192)
+def _matching_formats(service: str, resource: str) -> tuple[_Format, ...]:
+    """The formats of `service` whose resource pattern `resource` fits (all of them for a
+    resource with wildcards); cached: the region and the account rule both ask."""
+    formats = _formats_by_service().get(service, ())
+    if has_wildcard(resource):
+        return formats
+    return tuple(f for f in formats if f.matches(resource))
 
 
 def _fallback_rule(service: str, resource: str, field: str) -> bool | None:
@@ -296,7 +313,7 @@ def _formats_by_service() -> dict[str, tuple[_Format, ...]]:
 
 def _format(fields: list[str]) -> _Format:
     resource = re.sub(r"\\\$\\\{[^}]*\\\}", ".*", re.escape(fields[5]))
-    return _Format(re.compile(resource, re.DOTALL), bool(fields[3]), bool(fields[4]))
+    return _Format(resource, bool(fields[3]), bool(fields[4]))
 
 
 # ---------------------------------------------------------------------------------------

@@ -90,8 +90,9 @@ FARGATE_GROUPS = "`system:bootstrappers`, `system:nodes`, `system:node-proxier`"
     reads=("role_uses", "aws_auth", "access_entries", "clusters"),
 )
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
+    by_cluster = _role_uses(model)
     for cluster in sorted(cluster_names(model)):
-        uses = _role_uses(model, cluster)
+        uses = by_cluster.get(cluster, [])
         if not uses:
             continue
         mode = authentication_mode(model, cluster)
@@ -111,18 +112,20 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             yield from _check_use(use, cluster, aws_auths[0], mappings)
 
 
-def _role_uses(model: Model, cluster: str) -> list[RoleUse]:
-    seen: set[tuple[str, str]] = set()
-    found = []
+def _role_uses(model: Model) -> dict[str, list[RoleUse]]:
+    """Node and Fargate role uses by cluster, once per role (grouped in one pass)."""
+    seen: set[tuple[str, str, str]] = set()
+    found: dict[str, list[RoleUse]] = {}
     for use in model.role_uses:
-        if use.usage not in (NODE_ROLE, FARGATE_ROLE) or use.owner.cluster != cluster:
+        if use.usage not in (NODE_ROLE, FARGATE_ROLE):
             continue
         if contains_placeholder(use.role_arn):
             continue
-        key = (use.usage, use.role_arn.lower())
+        cluster = use.owner.cluster
+        key = (cluster, use.usage, use.role_arn.lower())
         if key not in seen:
             seen.add(key)
-            found.append(use)
+            found.setdefault(cluster, []).append(use)
     return found
 
 

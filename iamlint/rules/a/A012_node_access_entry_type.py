@@ -70,7 +70,10 @@ EKS_NODE_GROUPS = frozenset({*NODE_GROUPS, NODE_PROXIER})
     reads=("access_entries", "role_uses"),
 )
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
-    node_uses = [u for u in model.role_uses if u.usage in (NODE_ROLE, FARGATE_ROLE)]
+    node_uses: dict[str, list[tuple[int, RoleUse]]] = {}  # by cluster, in input order
+    for index, use in enumerate(model.role_uses):
+        if use.usage in (NODE_ROLE, FARGATE_ROLE):
+            node_uses.setdefault(use.owner.cluster, []).append((index, use))
     for entry in model.access_entries:
         kind = entry_type(entry)
         if kind == "STANDARD":
@@ -79,12 +82,15 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             yield from _custom_identity(entry, kind)
 
 
-def _standard(model: Model, entry: AccessEntry, node_uses: list[RoleUse]) -> Iterator[Finding]:
-    uses = [
-        u
-        for u in node_uses
-        if u.owner.cluster in ("", entry.cluster) and same_role(u.role_arn, entry.principal_arn)
-    ]
+def _standard(
+    model: Model, entry: AccessEntry, node_uses: dict[str, list[tuple[int, RoleUse]]]
+) -> Iterator[Finding]:
+    clusters = ("", entry.cluster) if entry.cluster else ("",)
+    candidates = sorted(
+        (pair for cluster in clusters for pair in node_uses.get(cluster, [])),
+        key=lambda pair: pair[0],
+    )
+    uses = [u for _, u in candidates if same_role(u.role_arn, entry.principal_arn)]
     looks_like_node = entry.username.startswith("system:node:") or any(
         g in NODE_GROUPS for g in entry.groups
     )

@@ -30,23 +30,38 @@ NODE_PROXIER = "system:node-proxier"
 
 
 def cluster_names(model: Model) -> set[str]:
+    names: frozenset[str] = model.memo("node-access-cluster-names", lambda: _names(model))
+    return set(names)
+
+
+def _names(model: Model) -> frozenset[str]:
     names = {c.name for c in model.clusters}
     names |= {g.cluster for g in model.node_groups}
     names |= {p.cluster for p in model.fargate_profiles}
     names |= {e.cluster for e in model.access_entries}
     names.discard("")
-    return names
+    return frozenset(names)
 
 
 def aws_auth_for(model: Model, cluster: str) -> list[AwsAuth]:
-    only_cluster = len(cluster_names(model)) == 1
-    found = []
-    for aws_auth in model.aws_auth:
+    by_cluster: dict[str, list[tuple[int, AwsAuth]]] = model.memo(
+        "aws-auth-by-cluster", lambda: _aws_auth_by_cluster(model)
+    )
+    found = by_cluster.get(cluster, [])
+    if cluster and len(cluster_names(model)) == 1:  # those tied to no cluster are its too
+        found = sorted(found + by_cluster.get("", []), key=lambda pair: pair[0])
+    return [aws_auth for _, aws_auth in found]
+
+
+def _aws_auth_by_cluster(model: Model) -> dict[str, list[tuple[int, AwsAuth]]]:
+    """Grouped once by cluster ("" for none), with their input order: asked for every
+    cluster, a scan each would be quadratic."""
+    grouped: dict[str, list[tuple[int, AwsAuth]]] = {}
+    for index, aws_auth in enumerate(model.aws_auth):
         if aws_auth.name != "aws-auth" or aws_auth.namespace not in (None, "kube-system"):
             continue  # lookalikes and other namespaces are A010's; EKS never reads them
-        if aws_auth.cluster == cluster or (not aws_auth.cluster and only_cluster):
-            found.append(aws_auth)
-    return found
+        grouped.setdefault(aws_auth.cluster or "", []).append((index, aws_auth))
+    return grouped
 
 
 def cluster_label(name: str) -> str:
@@ -97,7 +112,17 @@ def mode_pointer(cluster: Cluster) -> Pointer:
 
 
 def entries_for(model: Model, cluster: str) -> list[AccessEntry]:
-    return [e for e in model.access_entries if e.cluster == cluster]
+    by_cluster: dict[str, list[AccessEntry]] = model.memo(
+        "access-entries-by-cluster", lambda: _entries_by_cluster(model)
+    )
+    return list(by_cluster.get(cluster, []))
+
+
+def _entries_by_cluster(model: Model) -> dict[str, list[AccessEntry]]:
+    grouped: dict[str, list[AccessEntry]] = {}
+    for entry in model.access_entries:
+        grouped.setdefault(entry.cluster, []).append(entry)
+    return grouped
 
 
 def same_role(a: str, b: str) -> bool:

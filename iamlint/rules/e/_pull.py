@@ -369,6 +369,12 @@ class PullCheck:
 
 
 def pull_checks(model: Model) -> list[PullCheck]:
+    """Every role's pulls, decided once per run (E001, E002, E007 and trace read them)."""
+    checks: list[PullCheck] = model.memo("pull-checks", lambda: _pull_checks(model))
+    return list(checks)
+
+
+def _pull_checks(model: Model) -> list[PullCheck]:
     by_role: dict[int, list[Pull]] = {}
     roles: dict[int, Role] = {}
     for pull in pulls(model):
@@ -426,10 +432,11 @@ def resource_side(
 
 def repository_for(model: Model, image: EcrImage) -> Repository | None:
     """The repository of the inputs an image names (preferring one with its policy)."""
+    by_name: dict[str, list[Repository]] = model.memo(
+        "repositories-by-name", lambda: _by_name(model)
+    )
     found = []
-    for repository in model.repositories:
-        if repository.name != image.repository:
-            continue
+    for repository in by_name.get(image.repository, []):
         if repository.account and repository.account != image.account:
             continue
         if repository.region and repository.region != image.region:
@@ -437,6 +444,13 @@ def repository_for(model: Model, image: EcrImage) -> Repository | None:
         found.append(repository)
     with_policy = [r for r in found if r.policy is not None]
     return (with_policy or found or [None])[-1]
+
+
+def _by_name(model: Model) -> dict[str, list[Repository]]:
+    grouped: dict[str, list[Repository]] = {}
+    for repository in model.repositories:
+        grouped.setdefault(repository.name, []).append(repository)
+    return grouped
 
 
 def pulls(model: Model) -> Iterator[Pull]:
@@ -482,8 +496,12 @@ def _pull(
 def _eks_pulls(model: Model) -> Iterator[Pull]:
     if not model.workloads:
         return
-    node_uses = [u for u in model.role_uses if u.usage == NODE_ROLE]
-    fargate_uses = [u for u in model.role_uses if u.usage == FARGATE_ROLE]
+    node_uses: dict[str, list[RoleUse]] = {}  # by cluster: a scan per workload is quadratic
+    fargate_uses: dict[str, list[RoleUse]] = {}
+    for use in model.role_uses:
+        if use.usage in (NODE_ROLE, FARGATE_ROLE):
+            by_cluster = node_uses if use.usage == NODE_ROLE else fargate_uses
+            by_cluster.setdefault(use.owner.cluster, []).append(use)
     only_cluster = single_cluster(model)
     for workload in model.workloads:
         images = [(c, parse_image(c.image)) for c in workload.containers]
@@ -500,9 +518,12 @@ def _eks_pulls(model: Model) -> Iterator[Pull]:
 
 
 def _pulling_roles(
-    workload: Workload, cluster: str, node_uses: list[RoleUse], fargate_uses: list[RoleUse]
+    workload: Workload,
+    cluster: str,
+    node_uses: dict[str, list[RoleUse]],
+    fargate_uses: dict[str, list[RoleUse]],
 ) -> list[RoleUse]:
-    profiles = [u for u in fargate_uses if u.owner.cluster == cluster]
+    profiles = fargate_uses.get(cluster, [])
     if profiles:
         if not workload.namespace_explicit:
             return []  # the namespace is chosen at install time: Fargate or not is unknown
@@ -513,7 +534,7 @@ def _pulling_roles(
         fargate = [u for u, answer in answers if answer]
         if fargate:
             return fargate
-    groups = [u for u in node_uses if u.owner.cluster == cluster]
+    groups = node_uses.get(cluster, [])
     if not groups:
         return []
     if _constrained(workload):
@@ -614,7 +635,8 @@ def _has_pull_secrets(model: Model, workload: Workload) -> bool:
     spec = workload.pod_spec.value if workload.pod_spec is not None else None
     if isinstance(spec, dict) and spec.get("imagePullSecrets"):
         return True
-    for account in model.service_accounts_in(workload.namespace):
+    subject = f"system:serviceaccount:{workload.namespace}:{workload.service_account_name}"
+    for account in model.index("sa_by_subject").get(subject, []):
         if account.name == workload.service_account_name:
             data = account.pointer.value
             if isinstance(data, dict) and data.get("imagePullSecrets"):

@@ -53,12 +53,22 @@ def tasks_named(model: Model, reference: str) -> list[TaskDefinition]:
     family, revision = split_reference(reference)
     if not family:
         return []
-    same_family = [t for t in model.task_definitions if t.family == family]
+    by_family: dict[str, list[TaskDefinition]] = model.memo(
+        "task-definitions-by-family", lambda: _by_family(model)
+    )
+    same_family = by_family.get(family, [])
     if revision:
         return [t for t in same_family if not t.revision or t.revision == revision]
     known = [int(t.revision) for t in same_family if t.revision.isdigit()]
     latest = str(max(known)) if known else ""
     return [t for t in same_family if not t.revision or t.revision == latest]
+
+
+def _by_family(model: Model) -> dict[str, list[TaskDefinition]]:
+    grouped: dict[str, list[TaskDefinition]] = {}
+    for task in model.task_definitions:
+        grouped.setdefault(task.family, []).append(task)
+    return grouped
 
 
 def split_reference(reference: str) -> tuple[str, str]:

@@ -80,6 +80,8 @@ def _orphan(model: Model, irsa: IrsaStatement, entry: ConditionEntry, value: str
         return ""
     if has_wildcard(name) and not entry.is_like:
         return ""  # a literal `*`: T008
+    if _defined_exactly(model, irsa, namespace, name):
+        return ""  # the usual case, answered without listing the namespace
     defined = [s for s in model.service_accounts_in(namespace) if _same_issuer(model, s, irsa)]
     if not defined:
         return ""
@@ -93,6 +95,12 @@ def _orphan(model: Model, irsa: IrsaStatement, entry: ConditionEntry, value: str
         f"`{value}` names a ServiceAccount that none of the scanned manifests define "
         f"(namespace `{namespace}` has {', '.join(f'`{n}`' for n in names[:8])}){hint}"
     )
+
+
+def _defined_exactly(model: Model, irsa: IrsaStatement, namespace: str, name: str) -> bool:
+    subject = f"{SUBJECT_PREFIX}{namespace}:{name}"
+    found = model.index("sa_by_subject").get(subject, [])
+    return any(s.name == name and _same_issuer(model, s, irsa) for s in found)
 
 
 def _name_matches(pattern: str, name: str, like: bool, ignore_case: bool) -> bool:

@@ -419,7 +419,19 @@ def cluster_issuer(cluster: Cluster | None) -> str | None:
 
 
 def clusters_with_issuer(model: Model, issuer: str) -> list[Cluster]:
-    return [c for c in model.clusters if cluster_issuer(c) == issuer.lower()]
+    by_issuer: dict[str, list[Cluster]] = model.memo(
+        "clusters-by-issuer", lambda: _clusters_by_issuer(model)
+    )
+    return list(by_issuer.get(issuer.lower(), []))
+
+
+def _clusters_by_issuer(model: Model) -> dict[str, list[Cluster]]:
+    grouped: dict[str, list[Cluster]] = defaultdict(list)
+    for cluster in model.clusters:
+        issuer = cluster_issuer(cluster)
+        if issuer is not None:
+            grouped[issuer].append(cluster)
+    return dict(grouped)
 
 
 def role_name(role: Role) -> str:
@@ -467,8 +479,10 @@ def _note_cluster(model: Model, binding: Binding, notes: dict[str, Unresolved]) 
             f"`aws eks describe-cluster --name {cluster.name}` output"
         )
     else:
-        names = sorted({c.name for c in model.clusters})
         key = "cluster:"
+        if key in notes:
+            return  # noted once; listing the clusters again per ServiceAccount is quadratic
+        names = sorted({c.name for c in model.clusters})
         which = f"the inputs hold several clusters ({', '.join(names)})" if names else (
             "no cluster is in the inputs"
         )
@@ -525,11 +539,20 @@ def service_account_scope(model: Model, workload: Workload) -> list[ServiceAccou
     for such a workload only ServiceAccounts from its own directory (a chart, a
     kustomization) count: namespace-less manifests of other directories may well be
     deployed to other namespaces."""
-    found = model.service_accounts_in(workload.namespace)
     if workload.namespace_explicit:
-        return found
-    folder = _directory(workload.pointer.file)
-    return [sa for sa in found if _directory(sa.pointer.file) == folder]
+        return model.service_accounts_in(workload.namespace)
+    by_folder: dict[tuple[str, str], list[ServiceAccount]] = model.memo(
+        "sa-by-namespace-and-directory", lambda: _by_namespace_and_directory(model)
+    )
+    return by_folder.get((workload.namespace, _directory(workload.pointer.file)), [])
+
+
+def _by_namespace_and_directory(model: Model) -> dict[tuple[str, str], list[ServiceAccount]]:
+    grouped: dict[tuple[str, str], list[ServiceAccount]] = defaultdict(list)
+    for sa in model.service_accounts:
+        if sa.namespace:  # as `service_accounts_in`
+            grouped[(sa.namespace, _directory(sa.pointer.file))].append(sa)
+    return dict(grouped)
 
 
 def _directory(path: str) -> str:

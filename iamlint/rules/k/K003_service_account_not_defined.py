@@ -35,7 +35,7 @@ import difflib
 from collections.abc import Iterator
 
 from iamlint.finding import Finding
-from iamlint.model import Model, Workload
+from iamlint.model import Model, ServiceAccount, Workload
 from iamlint.placeholders import contains_placeholder
 from iamlint.rules.base import RuleContext, finding
 from iamlint.rules.i._irsa import (
@@ -69,9 +69,10 @@ def _message(model: Model, workload: Workload) -> str:
     name, namespace = workload.service_account_name, workload.namespace
     names = sorted({sa.name for sa in model.service_accounts_in(namespace) if sa.name})
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
-    elsewhere = sorted(
-        {sa.namespace for sa in model.service_accounts if sa.name == name} - {namespace}
+    by_name: dict[str, list[ServiceAccount]] = model.memo(
+        "service-accounts-by-name", lambda: _by_name(model)
     )
+    elsewhere = sorted({sa.namespace for sa in by_name.get(name, [])} - {namespace})
     hint = f"; did you mean `{close[0]}`?" if close else ""
     if elsewhere:
         hint += f"; a ServiceAccount `{name}` is defined in namespace `{elsewhere[0]}`"
@@ -82,3 +83,10 @@ def _message(model: Model, workload: Workload) -> str:
         f"with `serviceaccount \"{name}\" not found`{hint}"
         + namespace_note(workload.namespace_explicit, namespace)
     )
+
+
+def _by_name(model: Model) -> dict[str, list[ServiceAccount]]:
+    grouped: dict[str, list[ServiceAccount]] = {}
+    for sa in model.service_accounts:
+        grouped.setdefault(sa.name, []).append(sa)
+    return grouped

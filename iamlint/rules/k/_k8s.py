@@ -14,6 +14,7 @@ are looked up exactly (case-sensitive). A container that already sets `AWS_ROLE_
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from iamlint.load.document import Pointer
@@ -75,6 +76,12 @@ def meant_annotation(key: Any, candidates: tuple[str, ...] = WEBHOOK_ANNOTATIONS
     """
     if not isinstance(key, str) or key in candidates:
         return None
+    return _nearest_annotation(key, candidates)
+
+
+@lru_cache(maxsize=4096)
+def _nearest_annotation(key: str, candidates: tuple[str, ...]) -> str | None:
+    """(Cached: the same label and annotation keys recur in every manifest of a repo.)"""
     lowered = key.strip().lower()
     squashed = _squash(key)
     for target in candidates:
@@ -151,9 +158,10 @@ def containers_with_env(workload: Workload) -> Iterator[tuple[Container, list[En
 
 
 def service_account_of(model: Model, workload: Workload) -> ServiceAccount | None:
-    for sa in model.service_accounts_in(workload.namespace):
+    subject = f"system:serviceaccount:{workload.namespace}:{workload.service_account_name}"
+    for sa in model.index("sa_by_subject").get(subject, []):
         if sa.name == workload.service_account_name:
-            return sa
+            return sa  # type: ignore[no-any-return]
     return None
 
 

@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from iamlint.config import Config
@@ -228,6 +229,11 @@ class TrustStatement:
 
 
 def trust_policies(model: Model) -> list[Policy]:
+    found: list[Policy] = model.memo("trust-policies", lambda: _trust_policies(model))
+    return list(found)
+
+
+def _trust_policies(model: Model) -> list[Policy]:
     seen: set[int] = set()
     found: list[Policy] = []
     candidates = [p for p in model.policies if p.kind == TRUST]
@@ -350,8 +356,10 @@ class IssuerKey:
         return f"{self.issuer}:{claim}"
 
 
+@lru_cache(maxsize=4096)
 def parse_issuer_key(key: str) -> IssuerKey | None:
-    """The OIDC issuer key `key`, or None for global/service keys (`aws:...`, `sts:...`)."""
+    """The OIDC issuer key `key`, or None for global/service keys (`aws:...`, `sts:...`).
+    (Cached: a run has a few distinct keys, read by many rules.)"""
     text = key.strip()
     scheme_match = _SCHEME.match(text)
     scheme = scheme_match.group(0) if scheme_match else ""
@@ -404,10 +412,15 @@ def eks_issuer_parts(issuer: str) -> tuple[str, str] | None:
 
 
 def irsa_issuers(model: Model, config: Config) -> set[str]:
-    """Issuers known to belong to EKS clusters from the inputs or the configuration."""
-    found = {c.issuer for c in model.clusters if c.issuer}
-    found |= {c.oidc_issuer for c in config.clusters if c.oidc_issuer}
-    return {normalise_issuer(issuer).lower() for issuer in found}
+    """Issuers known to belong to EKS clusters from the inputs or the configuration.
+    (Computed once per run: it is asked for every trust policy.)"""
+
+    def build() -> frozenset[str]:
+        found = {c.issuer for c in model.clusters if c.issuer}
+        found |= {c.oidc_issuer for c in config.clusters if c.oidc_issuer}
+        return frozenset(normalise_issuer(issuer).lower() for issuer in found)
+
+    return set(model.memo(f"irsa-issuers-{id(config)}", build))
 
 
 def is_irsa_issuer(issuer: str, extra: Iterable[str] = ()) -> bool:
@@ -447,6 +460,14 @@ def missing_claim_target(irsa: IrsaStatement) -> Pointer:
 
 
 def irsa_statements(model: Model, config: Config) -> Iterator[IrsaStatement]:
+    """(Found once per run: a dozen T and I rules ask.)"""
+    found: tuple[IrsaStatement, ...] = model.memo(
+        f"irsa-statements-{id(config)}", lambda: tuple(_irsa_statements(model, config))
+    )
+    return iter(found)
+
+
+def _irsa_statements(model: Model, config: Config) -> Iterator[IrsaStatement]:
     extra = irsa_issuers(model, config)
     for policy in trust_policies(model):
         for statement in trust_statements(policy):
@@ -474,7 +495,17 @@ def issuer_entries(statement: TrustStatement) -> list[tuple[IssuerKey, Condition
 def irsa_key_entries(
     model: Model, config: Config
 ) -> Iterator[tuple[Policy, TrustStatement, IssuerKey, ConditionEntry]]:
-    """Every condition entry, in any trust statement, whose key names an IRSA issuer."""
+    """Every condition entry, in any trust statement, whose key names an IRSA issuer.
+    (Found once per run.)"""
+    found: tuple[tuple[Policy, TrustStatement, IssuerKey, ConditionEntry], ...] = model.memo(
+        f"irsa-key-entries-{id(config)}", lambda: tuple(_irsa_key_entries(model, config))
+    )
+    return iter(found)
+
+
+def _irsa_key_entries(
+    model: Model, config: Config
+) -> Iterator[tuple[Policy, TrustStatement, IssuerKey, ConditionEntry]]:
     extra = irsa_issuers(model, config)
     for policy in trust_policies(model):
         for statement in trust_statements(policy):
