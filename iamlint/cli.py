@@ -138,6 +138,15 @@ def check(
     ] = False,
     quiet: QuietOption = False,
     no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar")] = False,
+    show_diff: Annotated[
+        bool,
+        typer.Option(
+            "--diff", help="Print the mechanical fixes as a unified diff; write nothing"
+        ),
+    ] = False,
+    apply_fixes: Annotated[
+        bool, typer.Option("--fix", help="Apply the mechanical fixes, then report what remains")
+    ] = False,
     aws: Annotated[
         bool, typer.Option("--aws", help="Resolve missing references from the live account")
     ] = False,
@@ -179,8 +188,50 @@ def check(
         count = write(write_baseline, result.findings)
         typer.echo(f"iamlint: wrote {count} findings to {write_baseline}", err=True)
         raise typer.Exit(EXIT_OK)
+    if show_diff:
+        raise _print_diff(result)
+    if apply_fixes:
+        result = _fix_files(result, lambda: lint(targets, config, options))
     _emit(result, output_format, output, quiet)
     raise _exit_for(result, config)
+
+
+def _texts(result) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {path: s.text for path, s in result.sources.items() if not s.live}
+
+
+def _print_diff(result) -> typer.Exit:  # type: ignore[no-untyped-def]
+    """`--diff`: the fixes on stdout; exit 1 when there is one, like `ruff --diff`."""
+    from iamlint.fix import plan, unified_diff
+
+    files = plan(result.findings, _texts(result))
+    sys.stdout.write(unified_diff(files))
+    count = sum(f.fixes for f in files)
+    where = _plural(len(files), "file")
+    typer.echo(f"iamlint: {count} fixable in {where} (--fix applies them)", err=True)
+    return typer.Exit(EXIT_FINDINGS if files else EXIT_OK)
+
+
+MAX_FIX_PASSES = 5
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _fix_files(result, lint_again):  # type: ignore[no-untyped-def]
+    """`--fix`: apply, re-lint, repeat while fixes apply (overlapping ones wait a pass)."""
+    from iamlint.fix import plan, write
+
+    fixed = 0
+    for _ in range(MAX_FIX_PASSES):
+        written = [f for f in plan(result.findings, _texts(result)) if write(f)]
+        if not written:
+            break
+        fixed += sum(f.fixes for f in written)
+        result = lint_again()
+    typer.echo(f"iamlint: fixed {fixed} findings", err=True)
+    return result
 
 
 @contextmanager
@@ -235,9 +286,7 @@ def _apply_options(config, fail_on, select, ignore, default_namespace, clusters)
 def _emit(result, output_format: str, output: Path | None, quiet: bool) -> None:  # type: ignore[no-untyped-def]
     from iamlint.report import render
 
-    to_terminal = output is None and sys.stdout.isatty()
-    color = to_terminal and not os.environ.get("NO_COLOR")
-    text = render(result, output_format, color=color, quiet=quiet)
+    text = render(result, output_format, color=_use_colour(output), quiet=quiet)
     if output is not None:
         output.write_text(text, encoding="utf-8")
     else:
@@ -246,31 +295,61 @@ def _emit(result, output_format: str, output: Path | None, quiet: bool) -> None:
         typer.echo(f"iamlint: {notice}", err=True)
 
 
+def _use_colour(output: Path | None) -> bool:
+    """Colour on a terminal; never into a file; NO_COLOR (no-color.org) wins over
+    FORCE_COLOR (force-color.org), which colours a pipe too (CI logs that show ANSI)."""
+    if output is not None or os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or sys.stdout.isatty()
+
+
 @app.command("rules")
-def list_rules() -> None:
-    """List every rule: ID, severity, family, name."""
-    from iamlint.rules import load_rules
+def list_rules(config_file: ConfigOption = None) -> None:
+    """List every rule: ID, severity, family, name (with the configured policy packs')."""
     from iamlint.rules.registry import FAMILIES
 
-    rows = [(r.id, r.severity.label, r.family, r.name, r.summary) for r in load_rules().sorted()]
-    typer.echo(f"{'ID':<6} {'SEVERITY':<8} {'FAMILY':<6} {'NAME':<42} SUMMARY")
+    rules = _all_rules(config_file)
+    rows = [(r.id, r.severity.label, r.family, r.name, r.summary) for r in rules]
+    width = max(6, *(len(row[0]) for row in rows))
+    typer.echo(f"{'ID':<{width}} {'SEVERITY':<8} {'FAMILY':<6} {'NAME':<42} SUMMARY")
     for rule_id, severity, family, name, summary in rows:
-        typer.echo(f"{rule_id:<6} {severity:<8} {family:<6} {name:<42} {summary}")
+        typer.echo(f"{rule_id:<{width}} {severity:<8} {family:<6} {name:<42} {summary}")
     families = ", ".join(f"{letter} = {text}" for letter, text in FAMILIES.items())
+    if any(row[2] == "ORG" for row in rows):
+        families += ", ORG = policy packs"
     typer.echo(f"{len(rows)} rules. Families: {families}")
 
 
 @app.command()
-def explain(rule_id: Annotated[str, typer.Argument(help="Rule ID, e.g. I001")]) -> None:
+def explain(
+    rule_id: Annotated[str, typer.Argument(help="Rule ID, e.g. I001 or a pack's ORG001")],
+    config_file: ConfigOption = None,
+) -> None:
     """Print one rule's documentation."""
-    from iamlint.rules import load_rules
-
-    rule = load_rules().get(rule_id)
+    wanted = rule_id.strip().upper()
+    rule = next((r for r in _all_rules(config_file) if r.id == wanted), None)
     if rule is None:
         raise _fail(f"unknown rule {rule_id!r} (see 'iamlint rules')")
     tags = f" [{', '.join(sorted(rule.tags))}]" if rule.tags else ""
     typer.echo(f"{rule.id} {rule.name} ({rule.severity.label}){tags}\n{rule.summary}\n")
     typer.echo(rule.doc)
+
+
+def _all_rules(config_file: Path | None) -> list:  # type: ignore[type-arg]
+    """The built-in rules, plus the rules of the policy packs the configuration lists."""
+    from iamlint.config import ConfigError, load_config
+    from iamlint.rules import load_rules
+
+    builtin = load_rules().sorted()
+    try:
+        config = load_config(Path.cwd(), config_file)
+        if not config.policy_packs:
+            return [r for r in builtin if not r.module.startswith("iamlint.packs:")]
+        from iamlint.packs import with_packs
+
+        return with_packs(builtin, config)
+    except ConfigError as error:
+        raise _fail(str(error)) from None
 
 
 @app.command()

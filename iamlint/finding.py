@@ -45,12 +45,28 @@ class Related:
 
 
 @record(frozen=True)
+class Edit:
+    """Replace the text of `file` from (line, column) up to, not including, (end_line,
+    end_column) with `replacement`. 1-based; columns count code points of the decoded
+    text (as the loaders report them); a replacement may span lines."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    replacement: str
+
+    def sort_key(self) -> tuple[str, int, int, int, int]:
+        return (self.file, self.line, self.column, self.end_line, self.end_column)
+
+
+@record(frozen=True)
 class Fix:
-    """A mechanical fix: replace the text of `location` with `replacement`."""
+    """A mechanical fix of a finding: edits of files (never of live objects), all or none."""
 
     description: str
-    location: Location
-    replacement: str
+    edits: tuple[Edit, ...]
 
 
 @record

@@ -44,7 +44,10 @@ RULE_NAME = r"^[a-z0-9][a-z0-9-]*$"
 MODULE_PREFIX = "iamlint.packs:"
 POINTER_KEY = "_at"
 _PLACEHOLDER = r"\{([A-Za-z_][A-Za-z0-9_.]*)\}"
-_RULE_KEYS = {"id", "name", "severity", "message", "select", "summary", "description"}
+_RULE_KEYS = {
+    "id", "name", "severity", "message", "select", "summary", "description", "help_uri", "url"
+}
+_HELP_KEYS = ("help_uri", "url")  # a rule's documentation page; the pack's applies to all
 
 
 @dataclass(frozen=True)
@@ -61,6 +64,7 @@ class PackRule:
     pack: str
     source: str  # the pack file
     line: int  # where the rule is written in it
+    help_uri: str = ""
 
 
 # --- loading ------------------------------------------------------------------------------
@@ -107,10 +111,23 @@ def _read_pack(path: str) -> list[PackRule]:
     pack = str(data.get("pack") or Path(path).stem)
     lines = _rule_lines(root)
     shown = _display(path)
+    pack_help = _help_uri(data, f"{shown}:1", "the pack")
     return [
-        _pack_rule(item, pack, shown, lines[i] if i < len(lines) else 1)
+        _pack_rule(item, pack, shown, lines[i] if i < len(lines) else 1, pack_help)
         for i, item in enumerate(data["rules"])
     ]
+
+
+def _help_uri(item: dict[str, Any], where: str, owner: str) -> str:
+    """`help_uri` (or `url`): an http(s) address of the documentation, else ''."""
+    for key in _HELP_KEYS:
+        value = item.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not re.match(r"^https?://\S+$", value.strip()):
+            raise ConfigError(f"{where}: {owner}: `{key}` must be an http(s) URL")
+        return value.strip()
+    return ""
 
 
 def _display(path: str) -> str:
@@ -138,7 +155,7 @@ def _rule_lines(root: Any) -> list[int]:
     return []
 
 
-def _pack_rule(item: Any, pack: str, source: str, line: int) -> PackRule:
+def _pack_rule(item: Any, pack: str, source: str, line: int, pack_help: str = "") -> PackRule:
     import jmespath
     from jmespath.exceptions import JMESPathError
 
@@ -182,6 +199,7 @@ def _pack_rule(item: Any, pack: str, source: str, line: int) -> PackRule:
         pack=pack,
         source=source,
         line=line,
+        help_uri=_help_uri(item, where, f"rule {rule_id}") or pack_help,
     )
 
 
@@ -211,6 +229,7 @@ def register(pack_rules: list[PackRule]) -> list[Rule]:
             check=_checker(pack_rule),
             doc=_doc(pack_rule),
             module=f"{MODULE_PREFIX}{pack_rule.source}",
+            help_uri=pack_rule.help_uri,
         )
         REGISTRY.add(rule)
         registered.append(rule)
@@ -227,6 +246,7 @@ def _doc(pack_rule: PackRule) -> str:
         f"({pack_rule.source}:{pack_rule.line}).",
         pack_rule.description,
         f"Selects: `{pack_rule.select}`",
+        f"More: {pack_rule.help_uri}" if pack_rule.help_uri else "",
     ]
     return "\n\n".join(p for p in parts if p)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from iamlint.finding import Finding, Fix, Location, Related, Severity
+from iamlint.finding import Edit, Finding, Fix, Location, Related, Severity
 from iamlint.report import render
 from iamlint.report.github import escape_data, escape_property
 from iamlint.result import Result
@@ -41,7 +41,7 @@ def error_finding() -> Finding:
         Location(ODD_PATH, 3, 5, 3, 20),
         resource="policy app-policy",
         related=[Related(Location("roles/ünï.json", 12, 11, 12, 30), "trust condition")],
-        fixes=[Fix("capitalise Effect", Location(ODD_PATH, 3, 13, 3, 20), "Allow")],
+        fixes=[Fix("capitalise Effect", (Edit(ODD_PATH, 3, 13, 3, 20, "Allow"),))],
     )
 
 
@@ -69,6 +69,7 @@ def test_text_lines_are_sorted_with_related_notes_and_a_summary() -> None:
         f"{ARN}: T003 warning trust has no :sub condition",
         f"{ODD_PATH}:3:5: P003 error `Effect` is `allow`:\\nwrite `Allow` :: 100%",
         "  roles/ünï.json:12:11: note: trust condition",
+        "  fix: capitalise Effect",
         "k8s://prod-ctx/prod/ServiceAccount/app: T003 warning live service account",
         "Found 4 findings (1 error, 2 warnings, 1 info) in 12 files; 1 suppressed.",
     ]
@@ -80,7 +81,7 @@ def test_text_summary_without_findings_and_quiet_mode() -> None:
     assert render(one, "text").endswith(
         "Found 1 finding (1 error, 0 warnings, 0 info) in 2 files.\n"
     )
-    assert render(one, "text", quiet=True).count("\n") == 2  # finding + related, no summary
+    assert render(one, "text", quiet=True).count("\n") == 2  # finding + related, no fix/summary
     assert render(Result(files=3), "text", quiet=True) == ""
 
 
@@ -114,8 +115,14 @@ def test_json_has_exactly_the_documented_shape() -> None:
     error = next(f for f in doc["findings"] if f["rule"] == "P003")
     assert list(error) == [
         "rule", "severity", "message", "file", "line", "column", "end_line", "end_column",
-        "resource", "related", "fingerprint",
+        "resource", "related", "fingerprint", "fix",  # `fix` only when there is one
     ]
+    assert error["fix"] == {
+        "description": "capitalise Effect",
+        "edits": [{"file": ODD_PATH, "line": 3, "column": 13, "end_line": 3, "end_column": 20,
+                   "replacement": "Allow"}],
+    }
+    assert all("fix" not in f for f in doc["findings"] if f["rule"] != "P003")
     assert error["file"] == ODD_PATH and error["line"] == 3 and error["end_column"] == 20
     assert error["related"] == [
         {"file": "roles/ünï.json", "line": 12, "column": 11, "message": "trust condition"}

@@ -117,16 +117,24 @@ def iter_statements(doc: Any) -> list[Stmt]:
     return list(_statements(doc))
 
 
-def _statements(doc: Any) -> Iterator[Stmt]:
+def statement_items(doc: Any) -> Iterator[tuple[int, Path, Mapping[str, Any]]]:
+    """(index, path, statement mapping) of each statement of a policy document: the one
+    walk every reader of statements shares. `Statement` may be a single mapping (index 0,
+    path `("Statement",)`) or a list; anything that is not a mapping is skipped."""
     if not isinstance(doc, Mapping):
         return
     body = doc.get("Statement")
     if isinstance(body, Mapping):
-        yield _statement(0, ("Statement",), body)
+        yield 0, ("Statement",), body
     elif isinstance(body, list):
         for index, raw in enumerate(body):
             if isinstance(raw, Mapping):
-                yield _statement(index, ("Statement", index), raw)
+                yield index, ("Statement", index), raw
+
+
+def _statements(doc: Any) -> Iterator[Stmt]:
+    for index, path, raw in statement_items(doc):
+        yield _statement(index, path, raw)
 
 
 def _statement(index: int, path: Path, raw: Mapping[str, Any]) -> Stmt:

@@ -90,7 +90,15 @@ def load_embedded(text: str, outer: Pointer) -> list[Document]:
     for doc in docs:
         doc.embedding = embedding
         doc.helm_source = outer.doc.helm_source
+        if doc.duplicates:  # reported with the file's own (X009): it holds the text
+            _file_document(outer.doc).duplicates.extend(doc.duplicates)
     return docs
+
+
+def _file_document(doc: Document) -> Document:
+    while doc.embedding is not None:
+        doc = doc.embedding.outer.doc
+    return doc
 
 
 def _embedding_for(outer: Pointer) -> EmbeddingMap:

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from iamlint.load.document import Document, Path, SourceFile, Span
+from iamlint.load.document import Document, DuplicateKey, Path, SourceFile, Span
 from iamlint.load.errors import ParseError
 
 Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -85,21 +85,70 @@ def load_yaml(source: SourceFile, max_nodes: int | None = None) -> list[Document
     for index, node in enumerate(nodes):
         if node is None:
             continue
-        builder = _Builder(budget)
+        # without an anchor there is no alias: nothing to expand, nothing to bound
+        builder = _Builder(budget if "&" in text else None)
         data = builder.build(node, 0)
         if data is None:
             continue  # an empty document (`---` alone)
-        documents.append(
-            Document(
-                source,
-                data,
-                "yaml",
-                _NodeResolver(node).span,
-                index=index,
-                helm_source=_helm_source_for(node, helm_sources),
-            )
+        document = Document(
+            source,
+            data,
+            "yaml",
+            _NodeResolver(node).span,
+            index=index,
+            helm_source=_helm_source_for(node, helm_sources),
         )
+        if builder.repeated:
+            document.duplicates = _duplicate_keys(document, node, builder)
+        documents.append(document)
     return documents
+
+
+def _duplicate_keys(document: Document, root: yaml.Node, builder: _Builder) -> list[DuplicateKey]:
+    """Every key written more than once in one of the `builder.repeated` mappings."""
+    paths = _paths_to(root, {id(node) for node in builder.repeated})
+    duplicates = []
+    for node in builder.repeated:
+        occurrences: dict[Any, list[yaml.Node]] = {}
+        for key_node, _ in node.value:
+            if key_node.tag != _MERGE:
+                occurrences.setdefault(mapping_key(key_node), []).append(key_node)
+        prefix = paths.get(id(node), ())
+        for key, key_nodes in occurrences.items():
+            if len(key_nodes) > 1:
+                spans = tuple(_span_of(key_node) for key_node in key_nodes)
+                duplicates.append(DuplicateKey(document, (*prefix, key), spans))
+    return duplicates
+
+
+def _paths_to(root: yaml.Node, targets: set[int]) -> dict[int, Path]:
+    """The data path of each target mapping node: one walk for all of them (a hostile
+    file may hold thousands), the first path in document order when an alias shares one."""
+    paths: dict[int, Path] = {}
+    visited: set[int] = set()
+    stack: list[tuple[yaml.Node, Path]] = [(root, ())]
+    while stack and len(paths) < len(targets):
+        node, path = stack.pop()
+        if id(node) in visited:
+            continue
+        visited.add(id(node))
+        if id(node) in targets:
+            paths[id(node)] = path
+        if isinstance(node, yaml.SequenceNode):
+            children = [(child, (*path, i)) for i, child in enumerate(node.value)]
+        elif isinstance(node, yaml.MappingNode):
+            children = [
+                (value, (*path, mapping_key(key))) for key, value in node.value if key.tag != _MERGE
+            ]
+        else:
+            continue
+        stack.extend(reversed(children))
+    return paths
+
+
+def _span_of(node: yaml.Node) -> Span:
+    start, end = node.start_mark, node.end_mark
+    return (start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
 def _guard_depth(text: str) -> None:
@@ -161,12 +210,15 @@ def _helm_source_for(node: yaml.Node, sources: list[tuple[int, str]]) -> str | N
 class _Builder:
     """Node tree -> plain data, sharing aliased nodes and bounding their expansion."""
 
-    def __init__(self, budget: int) -> None:
-        self.budget = budget
+    def __init__(self, budget: int | None) -> None:
+        self.budget = budget  # None: the text has no anchors, so no aliases to bound
         self.memo: dict[int, Any] = {}
         self.sizes: dict[int, int] = {}
+        self.repeated: list[yaml.MappingNode] = []  # mappings with a key written twice
 
     def build(self, node: yaml.Node, depth: int) -> Any:
+        if self.budget is None:
+            return self._construct(node, depth)
         if self._size(node, depth) > self.budget:
             mark = node.start_mark
             raise ParseError(
@@ -205,6 +257,8 @@ class _Builder:
         return size
 
     def _construct(self, node: yaml.Node, depth: int) -> Any:
+        if self.budget is None:  # no aliases: every node is built once, nothing to share
+            return self._construct_new(node, depth)
         key = id(node)
         if key in self.memo:
             return self.memo[key]
@@ -231,11 +285,15 @@ class _Builder:
     def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         merged: dict[Any, Any] = {}
+        merges = 0
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE:
                 merged.update(self._merge_sources(value_node, depth))
+                merges += 1
                 continue
-            result[self._key(key_node, depth)] = self._construct(value_node, depth + 1)
+            result[mapping_key(key_node)] = self._construct(value_node, depth + 1)
+        if len(result) + merges != len(node.value):
+            self.repeated.append(node)  # a key written twice: the last one's value is kept
         if merged:
             return {**merged, **result}
         return result
@@ -251,11 +309,13 @@ class _Builder:
                     combined.update(item)
         return combined
 
-    def _key(self, node: yaml.Node, depth: int) -> Any:
-        if isinstance(node, yaml.ScalarNode):
-            value = scalar_value(node)
-            return value if _hashable(value) else FlowKey(str(value))
-        return FlowKey(_flow_text(node))
+
+def mapping_key(node: yaml.Node) -> Any:
+    """A mapping key as the data holds it."""
+    if isinstance(node, yaml.ScalarNode):
+        value = scalar_value(node)
+        return value if _hashable(value) else FlowKey(str(value))
+    return FlowKey(_flow_text(node))
 
 
 def _hashable(value: Any) -> bool:

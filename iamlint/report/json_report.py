@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from iamlint.finding import Finding, Related
+from iamlint.finding import Finding, Fix, Related
 from iamlint.report import tool_info
 from iamlint.report.common import dump_json, ordered, summary_counts
 from iamlint.result import Result
@@ -24,7 +24,7 @@ def render_json(result: Result) -> str:
 
 def finding_json(finding: Finding) -> dict[str, Any]:
     location = finding.location
-    return {
+    document = {
         "rule": finding.rule,
         "severity": finding.severity.label,
         "message": finding.message,
@@ -36,6 +36,26 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "resource": finding.resource,
         "related": [_related_json(r) for r in finding.related],
         "fingerprint": finding.fingerprint,
+    }
+    if finding.fixes:  # only then: the documented keys stay as they are
+        document["fix"] = _fix_json(finding.fixes[0])
+    return document
+
+
+def _fix_json(fix: Fix) -> dict[str, Any]:
+    return {
+        "description": fix.description,
+        "edits": [
+            {
+                "file": edit.file,
+                "line": edit.line,
+                "column": edit.column,
+                "end_line": edit.end_line,
+                "end_column": edit.end_column,
+                "replacement": edit.replacement,
+            }
+            for edit in fix.edits
+        ],
     }
 
 

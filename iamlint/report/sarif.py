@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from iamlint.finding import Finding, Fix, Location, Related, Severity
+from iamlint.finding import Edit, Finding, Fix, Location, Related, Severity
 from iamlint.report import INFORMATION_URI, TOOL_NAME, version
 from iamlint.report.common import dump_json, has_position, is_internal, ordered
 from iamlint.result import Result
@@ -27,6 +27,7 @@ SARIF_SCHEMA = (
 SRCROOT = "%SRCROOT%"
 FINGERPRINT_KEY = "iamlintFingerprint/v1"
 HELP_URI = "https://github.com/iamlint/iamlint/blob/main/docs/rules/{id}.md"
+PACK_MODULE_PREFIX = "iamlint.packs:"  # iamlint.packs.MODULE_PREFIX, without importing it
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 SECURITY_SEVERITY = {Severity.ERROR: "8.0", Severity.WARNING: "5.5", Severity.INFO: "3.0"}
 # RFC 3986 pchar minus ':' (a colon in a relative path's first segment would read as a scheme)
@@ -83,29 +84,41 @@ def _root_uri() -> str:
 
 
 def _descriptor(rule_id: str, rule: Rule | None, findings: list[Finding]) -> dict[str, Any]:
-    if rule is None:  # a finding of a rule the registry does not know (e.g. a policy pack)
+    if rule is None:  # a finding of a rule the registry does not know: no page to point at
         severity = next(f.severity for f in findings if f.rule == rule_id)
         return {
             "id": rule_id,
             "name": rule_id.lower(),
             "shortDescription": {"text": rule_id},
-            "helpUri": HELP_URI.format(id=rule_id),
             "defaultConfiguration": {"level": LEVELS[severity]},
         }
     properties: dict[str, Any] = {"tags": sorted(rule.tags)}
     if rule.security:
         properties["security-severity"] = SECURITY_SEVERITY[rule.severity]
     doc = rule.doc or rule.summary
-    return {
+    descriptor: dict[str, Any] = {
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": _what_it_does(doc) or rule.summary},
         "help": {"text": _plain(doc), "markdown": doc},
-        "helpUri": HELP_URI.format(id=rule.id),
-        "defaultConfiguration": {"level": LEVELS[rule.severity]},
-        "properties": properties,
     }
+    help_uri = _help_uri(rule)
+    if help_uri:
+        descriptor["helpUri"] = help_uri
+    descriptor["defaultConfiguration"] = {"level": LEVELS[rule.severity]}
+    descriptor["properties"] = properties
+    return descriptor
+
+
+def _help_uri(rule: Rule) -> str:
+    """The docs/rules page of a built-in rule; a pack rule's own page if its pack names one
+    (pack rules have no page of ours)."""
+    if rule.help_uri:
+        return rule.help_uri
+    if rule.module.startswith(PACK_MODULE_PREFIX):
+        return ""
+    return HELP_URI.format(id=rule.id)
 
 
 _SECTION = re.compile(r"^## What it does\s*\n(?P<body>.*?)(?=^## |\Z)", re.MULTILINE | re.DOTALL)
@@ -142,7 +155,7 @@ def _result(finding: Finding, rule_index: int) -> dict[str, Any]:
             _related(related, number) for number, related in enumerate(finding.related, start=1)
         ]
     result["partialFingerprints"] = {FINGERPRINT_KEY: finding.fingerprint}
-    fixes = [_fix(fix) for fix in finding.fixes if _has_region(fix.location)]
+    fixes = [_fix(fix) for fix in finding.fixes if fix.edits]
     if fixes:
         result["fixes"] = fixes
     if finding.resource:
@@ -180,25 +193,31 @@ def _region(location: Location) -> dict[str, int]:
     return region
 
 
-def _has_region(location: Location) -> bool:
-    return has_position(location) and bool(_region(location))
-
-
 def _fix(fix: Fix) -> dict[str, Any]:
+    """One SARIF fix: the edits grouped by file, in file order."""
+    by_file: dict[str, list[Edit]] = {}
+    for edit in sorted(fix.edits, key=Edit.sort_key):
+        by_file.setdefault(edit.file, []).append(edit)
     return {
         "description": {"text": fix.description},
         "artifactChanges": [
             {
-                "artifactLocation": artifact_location(fix.location.file),
-                "replacements": [
-                    {
-                        "deletedRegion": _region(fix.location),
-                        "insertedContent": {"text": fix.replacement},
-                    }
-                ],
+                "artifactLocation": artifact_location(path),
+                "replacements": [_replacement(edit) for edit in edits],
             }
+            for path, edits in by_file.items()
         ],
     }
+
+
+def _replacement(edit: Edit) -> dict[str, Any]:
+    region = {
+        "startLine": edit.line,
+        "startColumn": edit.column,
+        "endLine": edit.end_line,
+        "endColumn": edit.end_column,
+    }
+    return {"deletedRegion": region, "insertedContent": {"text": edit.replacement}}
 
 
 _DRIVE = re.compile(r"^[A-Za-z]:/")

@@ -23,6 +23,8 @@ def render_text(result: Result, *, color: bool = False, quiet: bool = False) -> 
         lines.append(_finding_line(finding, paint))
         lines.extend(_related_line(related.location, related.message, paint)
                      for related in finding.related)
+        if finding.fixes and not quiet:
+            lines.append(f"  {paint(DIM, 'fix:')} {printable(finding.fixes[0].description)}")
     if not quiet:
         lines.append(summary_line(result))
     return "".join(line + "\n" for line in lines)

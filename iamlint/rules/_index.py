@@ -40,7 +40,7 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "K001": ("iamlint.rules.k.K001_irsa_role_arn_invalid", ("service_accounts",)),
     "K002": ("iamlint.rules.k.K002_irsa_annotation_near_miss", ("service_accounts", "workloads",)),
     "K003": ("iamlint.rules.k.K003_service_account_not_defined", ("workloads", "service_accounts",)),
-    "K004": ("iamlint.rules.k.K004_static_aws_credentials", ("workloads", "service_accounts",)),
+    "K004": ("iamlint.rules.k.K004_static_aws_credentials", ("workloads", "service_accounts", "task_definitions", "kubeconfigs",)),
     "K005": ("iamlint.rules.k.K005_preset_web_identity_env", ("workloads", "service_accounts",)),
     "K006": ("iamlint.rules.k.K006_irsa_annotation_value_invalid", ("service_accounts", "workloads",)),
     "K007": ("iamlint.rules.k.K007_kubeconfig_exec_invalid", ("kubeconfigs",)),
@@ -88,4 +88,5 @@ RULES: dict[str, tuple[str, tuple[str, ...]]] = {
     "X006": ("iamlint.rules.x.X006_unresolved_reference", ()),
     "X007": ("iamlint.rules.x.X007_unused_suppression", ()),
     "X008": ("iamlint.rules.x.X008_unknown_until_deploy", ()),
+    "X009": ("iamlint.rules.x.X009_duplicate_key", ("documents",)),
 }

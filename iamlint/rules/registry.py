@@ -42,6 +42,7 @@ class Rule:
     check: CheckFn | None = None
     doc: str = ""  # module docstring: the rule's documentation
     module: str = ""
+    help_uri: str = ""  # a policy pack rule's documentation page, if its pack gives one
 
     @property
     def family(self) -> str:

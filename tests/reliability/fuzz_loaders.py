@@ -7,8 +7,8 @@ the seed corpus so the harness cannot rot. To fuzz (atheris is not a dependency)
     cp -r tests/reliability/fuzz_seeds /tmp/iamlint-corpus   # atheris adds files to it
     python tests/reliability/fuzz_loaders.py /tmp/iamlint-corpus -max_total_time=60
 
-The only exception a loader may raise is ParseError; every parsed node must resolve to a
-position inside the text.
+The only exception a loader may raise is ParseError; every parsed node, and every
+occurrence of a repeated key, must resolve to a position inside the text.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ def fuzz_one(data: bytes) -> None:
     for document in documents:
         for path in _paths(document.data, (), MAX_NODES):
             _check_position(document, path, line_count)
+        _check_duplicates(document, line_count)
 
 
 def _check_error_position(error: ParseError, text: str) -> None:
@@ -62,6 +63,15 @@ def _check_position(document: Document, path: Path, line_count: int) -> None:
         assert column >= 1 and end_column >= 1, (path, span)
     location = document.root().child(*path).location()
     assert location.line is None or location.line >= 1
+
+
+def _check_duplicates(document: Document, line_count: int) -> None:
+    """Every repeated key: two or more occurrences in text order, inside the text."""
+    for duplicate in document.duplicates[:MAX_NODES]:
+        assert len(duplicate.spans) >= 2 and list(duplicate.spans) == sorted(duplicate.spans)
+        for line, column, end_line, end_column in duplicate.spans:
+            assert 1 <= line <= end_line <= line_count + 1, (duplicate.path, duplicate.spans)
+            assert column >= 1 and end_column >= 1, (duplicate.path, duplicate.spans)
 
 
 def _paths(node: Any, prefix: Path, budget: int) -> Iterator[Path]:

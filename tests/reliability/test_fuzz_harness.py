@@ -1,8 +1,14 @@
 """The atheris harness's one-input function over its seed corpus (and a few real-world
-files), so that the harness keeps working without atheris installed."""
+files), so that the harness keeps working without atheris installed; and, where atheris
+is installed (the dev extra, Linux x86-64), a short coverage-guided run."""
 
 from __future__ import annotations
 
+import importlib.util
+import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,3 +53,24 @@ def test_harness_rejects_what_it_should_not_swallow(monkeypatch: pytest.MonkeyPa
     monkeypatch.setattr(fuzz_loaders, "load_text", broken_loader)
     with pytest.raises(KeyError):
         fuzz_one(b'{"a": 1}')
+
+
+FUZZ_SECONDS = 10
+
+
+@pytest.mark.skipif(importlib.util.find_spec("atheris") is None, reason="atheris not installed")
+def test_a_short_fuzzing_run_finds_no_failure(tmp_path: Path) -> None:
+    """CI runs the fuzzer briefly; longer runs on demand (docs/reliability.md)."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)  # atheris adds the inputs it finds interesting
+    run = subprocess.run(
+        [sys.executable, str(Path(__file__).with_name("fuzz_loaders.py")), str(corpus),
+         f"-max_total_time={FUZZ_SECONDS}", "-timeout=5", "-rss_limit_mb=2048",
+         f"-artifact_prefix={tmp_path}/"],
+        capture_output=True, text=True, timeout=FUZZ_SECONDS * 6, cwd=tmp_path,
+    )
+    report = run.stdout + run.stderr
+    assert run.returncode == 0, report[-3000:]
+    assert not list(tmp_path.glob("crash-*")) and not list(tmp_path.glob("timeout-*"))
+    done = re.search(r"Done (\d+) runs", report)
+    assert done and int(done.group(1)) > 1000, report[-3000:]

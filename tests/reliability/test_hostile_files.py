@@ -7,6 +7,8 @@ import codecs
 import contextlib
 import json
 import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -14,6 +16,7 @@ from pathlib import Path
 import pytest
 from reliability_support import (
     BROKEN_POLICY,
+    assert_broken_policy_reported,
     findings_in,
     line_col_of,
     lint_beside_broken,
@@ -168,23 +171,40 @@ def _plain_data(value: object) -> bool:
     return isinstance(value, str)
 
 
-def test_json_duplicate_keys_last_wins_and_is_located(tmp_path: Path) -> None:
-    """Documented gap: duplicates are not reported; the data and the position agree on the
-    last one (as Python's json and the AWS policy parser read it)."""
+def test_json_duplicate_keys_are_x009_and_the_last_wins(tmp_path: Path) -> None:
+    """The data and the positions agree on the last value (P003 points at it), and X009
+    points at the repeated key, naming the first one."""
     text = BROKEN_POLICY.replace('"Effect": "allow"', '"Effect": "Allow", "Effect": "allow"')
     result = lint_beside_broken(tmp_path, "dup.json", text)
-    (p003,) = [f for f in findings_in(result, "dup.json") if f.rule == "P003"]
+    p003, x009 = sorted(findings_in(result, "dup.json"), key=lambda f: f.rule)
+    assert p003.rule == "P003" and x009.rule == "X009"
     assert (p003.location.line, p003.location.column) == line_col_of(text, '"allow"')
+    second_effect = text.index('"Effect"', text.index('"Effect"') + 1)
+    assert (x009.location.line, x009.location.column) == (1, second_effect + 1)
+    first = line_col_of(text, '"Effect"')
+    assert f"first at {first[0]}:{first[1]}" in x009.message and "IAM" in x009.message
 
 
-def test_yaml_duplicate_keys_last_wins_and_is_located(tmp_path: Path) -> None:
+def test_yaml_duplicate_keys_are_x009_and_the_last_wins(tmp_path: Path) -> None:
     text = (
         "Version: '2012-10-17'\nStatement:\n  - Effect: Allow\n    Effect: allow\n"
         "    Action: s3:GetObject\n    Resource: '*'\n"
     )
     result = lint_beside_broken(tmp_path, "dup.yaml", text)
-    (p003,) = [f for f in findings_in(result, "dup.yaml") if f.rule == "P003"]
-    assert (p003.location.line, p003.location.column) == (4, 13)
+    p003, x009 = sorted(findings_in(result, "dup.yaml"), key=lambda f: f.rule)
+    assert (p003.rule, p003.location.line, p003.location.column) == ("P003", 4, 13)
+    assert (x009.rule, x009.location.line, x009.location.column) == ("X009", 4, 5)
+    assert "`Statement/0/Effect` (2 times, first at 3:5)" in x009.message
+
+
+def test_many_duplicate_keys_are_summed_up(tmp_path: Path) -> None:
+    """A file repeating keys thousands of times: a bounded number of findings, fast."""
+    text = "{" + ", ".join(f'"k{i % 100}": {i}' for i in range(20_000)) + "}"
+    started = time.monotonic()
+    result = lint_beside_broken(tmp_path, "many.json", text)
+    found = findings_in(result, "many.json")
+    assert time.monotonic() - started < 20
+    assert len(found) == 51 and "19850 more repeated keys" in found[-1].message
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symlinks")
@@ -320,3 +340,59 @@ def test_pipe_named_explicitly_is_read(tmp_path: Path) -> None:
     finally:
         os.close(read_end)
     assert [f.rule for f in result.findings] == ["P003"]
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/mem"), reason="no /proc")
+def test_file_failing_to_read_is_x001(tmp_path: Path) -> None:
+    """Reading fails even for root (EIO at offset 0 of the process's own memory): the
+    chmod 000 case above cannot be tested as root, this one can."""
+    (tmp_path / "broken-policy.json").write_text(BROKEN_POLICY)
+    result = iamlint.api.lint([str(tmp_path), "/proc/self/mem"], Config())
+    assert_broken_policy_reported(result)
+    (finding,) = [f for f in result.findings if f.location.file == "/proc/self/mem"]
+    assert finding.rule == "X001" and finding.message.startswith("cannot read: ")
+
+
+def test_every_hostile_file_at_once_through_the_cli(tmp_path: Path) -> None:
+    """The command itself: one run over all of them exits 1 with no traceback, reports the
+    broken policy, and gives each hostile file its one-line finding (or none)."""
+    root = tmp_path / "repo"
+    hostile: dict[str, str | bytes] = {
+        "bomb.yaml": billion_laughs(),
+        "deep.json": "[" * DEPTH + "]" * DEPTH,
+        "deep.yaml": "- " * DEPTH + "x\n",
+        "huge.json": " " * 5000 + "{}",
+        "binary.json": b"\x89PNG\r\n\x1a\n\x00\x00",
+        "latin1.yaml": "a: caf\xe9\n".encode("latin-1"),
+        "bom-crlf.yaml": codecs.BOM_UTF8 + b"a: 1\r\nb: 2\r\n",
+        "tagged.yaml": "a: !!python/object/apply:os.system ['touch pwned']\n",
+        "dup.json": '{"a": 1, "a": 2}',
+        "empty.yaml": "---\n...\n",
+    }
+    for name, content in hostile.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            (root / name).write_bytes(content)
+        else:
+            (root / name).write_text(content, encoding="utf-8")
+    (root / "broken-policy.json").write_text(BROKEN_POLICY)
+    (root / ".iamlint.yaml").write_text("max-file-bytes: 4096\n")
+    if hasattr(os, "symlink"):
+        os.symlink(root, root / "loop")
+        os.symlink(root / "a.json", root / "b.json")
+        os.symlink(root / "b.json", root / "a.json")
+    run = subprocess.run(
+        [sys.executable, "-m", "iamlint", "check", ".", "-f", "json"],
+        cwd=root, capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 1, run.stderr
+    assert "Traceback" not in run.stderr and not (root / "pwned").exists()
+    findings = json.loads(run.stdout)["findings"]
+    by_file: dict[str, list[str]] = {}
+    for item in findings:
+        by_file.setdefault(item["file"].removeprefix("./"), []).append(item["rule"])
+    assert by_file.pop("broken-policy.json") == ["P003"]
+    assert by_file.pop("dup.json") == ["X009"]
+    expected_x001 = {"bomb.yaml", "deep.json", "deep.yaml", "huge.json", "binary.json",
+                     "latin1.yaml"} | ({"a.json", "b.json"} if hasattr(os, "symlink") else set())
+    assert by_file == {name: ["X001"] for name in expected_x001}

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from iamlint.api import Analysis, LintOptions, analyse, lint
@@ -26,8 +26,11 @@ from iamlint.report import render
 from iamlint.rules import known_rule_ids
 from iamlint.suppress import apply_suppressions
 
+# CI runs a modest number of examples (about 10 s); a longer hunt on demand:
+#   IAMLINT_EXAMPLES=5000 pytest tests/reliability/test_properties.py
+EXAMPLES = int(os.environ.get("IAMLINT_EXAMPLES", "120"))
 SETTINGS = settings(
-    max_examples=120,
+    max_examples=EXAMPLES,
     deadline=None,
     database=None,  # nothing written into the checkout; failures print their example
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
@@ -138,19 +141,33 @@ K8S_DOCUMENTS = SERVICE_ACCOUNT | DEPLOYMENT | AWS_AUTH
 
 @st.composite
 def input_files(draw: st.DrawFn) -> dict[str, str]:
-    """1-4 files: IAM documents as JSON or YAML, manifests as multi-document YAML."""
+    """1-4 files: IAM documents as JSON or YAML, manifests as multi-document YAML; a key
+    line is sometimes written twice (a duplicate key, or broken text)."""
     files: dict[str, str] = {}
     for number in range(draw(st.integers(1, 4))):
         if draw(st.booleans()):
             document = draw(IAM_DOCUMENTS)
             if draw(st.booleans()):
-                files[f"iam{number}.json"] = json.dumps(document, indent=2, ensure_ascii=False)
+                name = f"iam{number}.json"
+                files[name] = json.dumps(document, indent=2, ensure_ascii=False)
             else:
-                files[f"iam{number}.yaml"] = yaml.safe_dump(document, allow_unicode=True)
+                name = f"iam{number}.yaml"
+                files[name] = yaml.safe_dump(document, allow_unicode=True)
         else:
             documents = draw(st.lists(K8S_DOCUMENTS, min_size=1, max_size=3))
-            files[f"k8s{number}.yaml"] = yaml.safe_dump_all(documents, allow_unicode=True)
+            name = f"k8s{number}.yaml"
+            files[name] = yaml.safe_dump_all(documents, allow_unicode=True)
+        if draw(st.integers(0, 3)) == 0:
+            lines = files[name].split("\n")
+            files[name] = repeat_line(lines, draw(st.integers(0, len(lines) - 1)))
     return files
+
+
+def repeat_line(lines: list[str], index: int) -> str:
+    """The text with line `index` written twice; a JSON member gets the comma it needs."""
+    line = lines[index]
+    copy = line if line.endswith(",") or not line.lstrip().startswith('"') else line + ","
+    return "\n".join([*lines[:index], copy, *lines[index:]])
 
 
 @contextmanager
@@ -173,6 +190,10 @@ CONFIG = Config(clusters=[], current_clusters=[])
 
 @SETTINGS
 @given(input_files())
+# found by this test: an env entry whose name is a list crashed K004 (unhashable)
+@example({"k8s0.yaml": "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app, "
+          "namespace: app}\nspec:\n  template:\n    spec:\n      containers:\n      - env:\n"
+          "        - name: []\n        image: nginx\n        name: app\n"})
 def test_analysis_never_crashes_is_deterministic_and_stays_in_files(files: dict[str, str]) -> None:
     with checkout(files):
         analysis = analyse(["."], CONFIG, LintOptions(all_rules=True))
@@ -199,7 +220,7 @@ def assert_inside_its_file(finding: Finding, files: dict[str, str]) -> None:
     assert location.column is None or 1 <= location.column <= longest + 1, (finding.rule, location)
 
 
-@settings(SETTINGS, max_examples=80)
+@settings(SETTINGS, max_examples=max(EXAMPLES * 2 // 3, 1))
 @given(input_files(), st.data())
 def test_baselining_one_fingerprint_removes_exactly_that_finding(
     files: dict[str, str], data: st.DataObject
@@ -229,3 +250,25 @@ def suppressed_with(analysis: Analysis, baseline_path: str | None) -> list[Findi
 def identity(finding: Finding) -> tuple[Any, ...]:
     location = finding.location
     return (finding.rule, location.file, location.line, location.column, finding.message)
+
+
+SCALAR_MEMBER = re.compile(r'^\s*"[^"]*": (?:"[^"]*"|true|false|null|-?\d+),?$')
+
+
+@SETTINGS
+@given(POLICY | TRUST_POLICY, st.data())
+def test_a_repeated_json_member_is_reported_where_it_is_repeated(
+    document: Any, data: st.DataObject
+) -> None:
+    """Writing one scalar member twice gives exactly one X009, at the second copy."""
+    lines = json.dumps(document, indent=2, ensure_ascii=True).split("\n")
+    members = [i for i, line in enumerate(lines) if SCALAR_MEMBER.match(line)]
+    if not members:
+        return
+    index = data.draw(st.sampled_from(members))
+    with checkout({"policy.json": repeat_line(lines, index)}):
+        analysis = analyse(["."], CONFIG)
+    (x009,) = [f for f in analysis.findings if f.rule == "X009"]
+    indent = len(lines[index]) - len(lines[index].lstrip())
+    assert (x009.location.line, x009.location.column) == (index + 2, indent + 1)
+    assert f"first at {index + 1}:{indent + 1}" in x009.message

@@ -40,11 +40,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from iamlint.finding import Finding
+from iamlint.finding import Finding, Fix
 from iamlint.load.document import Pointer
 from iamlint.model import Model
 from iamlint.rules.a._aws_auth import Entry, entries, resource
 from iamlint.rules.base import RuleContext, finding
+from iamlint.rules.edits import fix, replace_scalar, role_arn_meant
 from iamlint.rules.registry import rule
 
 RULE = "A002"
@@ -67,8 +68,9 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         if not arn or pointer is None or contains_placeholder(arn):
             continue
         key = entry.key("rolearn" if entry.section == "mapRoles" else "userarn")
+        fixes = _fixes(model, pointer, arn)
         if is_instance_profile_arn(arn):
-            yield _report(entry, pointer, _instance_profile_message(key, arn))
+            yield _report(entry, pointer, _instance_profile_message(key, arn), fixes)
             continue
         assumed = assumed_role_parts(arn)
         if assumed is not None:
@@ -79,7 +81,16 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
                 f"`{key}` is an STS assumed-role (session) ARN, which never matches: the "
                 "authenticator compares the role's ARN; write "
                 f"`arn:{partition}:iam::{account}:role/{role}`",
+                fixes,
             )
+
+
+def _fixes(model: Model, pointer: Pointer, arn: str) -> list[Fix]:
+    """The role's ARN in place of the profile's or session's, when the inputs make it certain."""
+    role_arn = role_arn_meant(model, arn, canonical=True)
+    if role_arn is None:
+        return []
+    return fix(f"write the role's ARN `{role_arn}`", replace_scalar(pointer, role_arn))
 
 
 def _instance_profile_message(key: str | None, arn: str) -> str:
@@ -91,5 +102,5 @@ def _instance_profile_message(key: str | None, arn: str) -> str:
     )
 
 
-def _report(entry: Entry, pointer: Pointer, message: str) -> Finding:
-    return finding(RULE, pointer, message, resource=resource(entry.aws_auth))
+def _report(entry: Entry, pointer: Pointer, message: str, fixes: list[Fix]) -> Finding:
+    return finding(RULE, pointer, message, resource=resource(entry.aws_auth), fixes=fixes)

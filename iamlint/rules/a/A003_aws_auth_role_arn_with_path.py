@@ -41,6 +41,7 @@ from iamlint.finding import Finding
 from iamlint.model import Model
 from iamlint.rules.a._aws_auth import entries, resource
 from iamlint.rules.base import RuleContext, finding
+from iamlint.rules.edits import fix, replace_scalar
 from iamlint.rules.registry import rule
 
 RULE = "A003"
@@ -66,11 +67,12 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         if parts is None or parts[2] == "/":
             continue
         partition, account, path, name = parts
+        without_path = f"arn:{partition}:iam::{account}:role/{name}"
         yield finding(
             RULE,
             pointer,
             f"role ARN has the path `{path}`: the authenticator matches the caller's ARN "
-            f"without a path, so this never matches; write `arn:{partition}:iam::{account}:"
-            f"role/{name}`",
+            f"without a path, so this never matches; write `{without_path}`",
             resource=resource(entry.aws_auth),
+            fixes=fix(f"write `{without_path}`", replace_scalar(pointer, without_path)),
         )

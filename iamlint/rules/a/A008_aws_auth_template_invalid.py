@@ -44,10 +44,10 @@ Quote templated values (`username: "{{SessionName}}"`, or start with a literal p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from iamlint.finding import Finding
+from iamlint.finding import Finding, Fix
 from iamlint.load.document import Pointer
 from iamlint.model import Model
 from iamlint.rules.a._aws_auth import (
@@ -61,6 +61,7 @@ from iamlint.rules.a._aws_auth import (
     unknown_template,
 )
 from iamlint.rules.base import RuleContext, finding
+from iamlint.rules.edits import fix, replace_raw
 from iamlint.rules.registry import rule
 
 RULE = "A008"
@@ -102,6 +103,7 @@ def _value_problems(entry: Entry, pointer: Pointer, value: Any) -> Iterator[Find
             f"`{flow}` is unquoted, so YAML reads it as a mapping: the authenticator cannot "
             f"decode `{entry.section}` at all and none of its entries apply; write "
             f"`\"{flow}\"`",
+            fix(f'quote it: `"{flow}"`', replace_raw(pointer, flow, f'"{flow}"')),
         )
         return
     if not isinstance(value, str):
@@ -134,5 +136,5 @@ def _node_only_message(entry: Entry) -> str:
     )
 
 
-def _report(entry: Entry, pointer: Pointer, message: str) -> Finding:
-    return finding(RULE, pointer, message, resource=resource(entry.aws_auth))
+def _report(entry: Entry, pointer: Pointer, message: str, fixes: Iterable[Fix] = ()) -> Finding:
+    return finding(RULE, pointer, message, resource=resource(entry.aws_auth), fixes=fixes)

@@ -26,15 +26,42 @@ and ECS tasks stop with `CannotPullContainerError ... not authorized to perform:
 ecr:BatchGetImage` (seed 002).
 
 ## Example
-A node group runs with role `eks-node` that has only `AmazonEKSWorkerNodePolicy` and
-`AmazonEKS_CNI_Policy` attached, and a Deployment of its cluster uses
-`111122223333.dkr.ecr.eu-west-1.amazonaws.com/web:1.4`.
+A node group's role has no ECR permission, and a Deployment of its cluster runs
+`111122223333.dkr.ecr.eu-west-1.amazonaws.com/web:1.4.2` (CloudFormation):
+```yaml
+NodeRole:
+  Type: AWS::IAM::Role
+  Properties:
+    RoleName: prod-nodes
+    AssumeRolePolicyDocument:
+      Version: "2012-10-17"
+      Statement:
+        - Effect: Allow
+          Principal: {Service: ec2.amazonaws.com}
+          Action: sts:AssumeRole
+    ManagedPolicyArns:
+      - arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy
+      - arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy
+NodeGroup:
+  Type: AWS::EKS::Nodegroup
+  Properties:
+    ClusterName: prod
+    NodeRole: !GetAtt NodeRole.Arn
+    Subnets: [subnet-0a1b2c3d]
+```
 
 ## Fix
 Attach `AmazonEC2ContainerRegistryPullOnly` (or `...ReadOnly`) to a node role,
 `AmazonEKSFargatePodExecutionRolePolicy` to a Fargate pod execution role,
 `service-role/AmazonECSTaskExecutionRolePolicy` to an ECS task execution role, or allow the
-three actions in a policy of your own (`ecr:GetAuthorizationToken` on `*`).
+three actions in a policy of your own (`ecr:GetAuthorizationToken` on `*`). For the node
+role above (`iamlint check --fix` makes this change in CloudFormation templates):
+```yaml
+    ManagedPolicyArns:
+      - arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy
+      - arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy
+      - arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly
+```
 
 ## References
 - https://docs.aws.amazon.com/AmazonECR/latest/userguide/ECR_on_EKS.html
@@ -49,9 +76,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from iamlint.finding import Finding
+from iamlint.finding import Finding, Fix
 from iamlint.load.document import Pointer
-from iamlint.model import Model
+from iamlint.model import Model, Role
 from iamlint.rules.base import RuleContext, finding
 from iamlint.rules.e._pull import (
     AUTH_ACTION,
@@ -64,6 +91,7 @@ from iamlint.rules.e._pull import (
     pull_checks,
     role_anchor,
 )
+from iamlint.rules.edits import append_to_list, fix, insert_first_key
 from iamlint.rules.registry import rule
 
 if TYPE_CHECKING:
@@ -125,7 +153,26 @@ def _finding(
         resource=pull_check.role.arn or pull_check.label,
         related=_related(pulls),
         discriminator=f"{pull_check.role.arn}:{repo.arn if repo else AUTH_ACTION}",
+        fixes=_attach_fix(pull_check.role, attach),
     )
+
+
+def _attach_fix(role: Role, policy_name: str) -> list[Fix]:
+    """In a CloudFormation template: add the AWS managed pull policy to `ManagedPolicyArns`
+    (a new list when the role has none). Other sources (plans, CLI output) are not sources
+    to edit: the message says what to attach."""
+    properties = role.pointer.child("Properties")
+    if role.origin != "cloudformation" or not isinstance(properties.value, dict):
+        return []
+    arn = f"arn:aws:iam::aws:policy/{policy_name}"
+    attached = properties.value.get("ManagedPolicyArns")
+    if attached is None:
+        edit = insert_first_key(properties, "ManagedPolicyArns", [arn])
+    elif isinstance(attached, list) and arn not in attached:
+        edit = append_to_list(properties.child("ManagedPolicyArns"), arn)
+    else:
+        return []
+    return fix(f"attach `{arn}`", edit)
 
 
 def _undecided(pull_check: PullCheck) -> bool:

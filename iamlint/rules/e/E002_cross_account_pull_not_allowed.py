@@ -19,8 +19,19 @@ perform: ecr:BatchGetImage on resource: arn:aws:ecr:...:repository/...` (seed 00
 
 ## Example
 Node role `arn:aws:iam::444455556666:role/eks-node` pulls
-`111122223333.dkr.ecr.eu-west-1.amazonaws.com/shared/base:3` and the repository policy
-allows only `arn:aws:iam::111122223333:root`.
+`111122223333.dkr.ecr.eu-west-1.amazonaws.com/shared/base:3`, and the repository policy of
+`shared/base` (`aws ecr get-repository-policy` in account 111122223333) lets only its own
+account pull:
+```json
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {"Sid": "PullWithinAccount", "Effect": "Allow",
+     "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+     "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]}
+  ]
+}
+```
 
 ## Fix
 In the registry account, add a statement to the repository policy:

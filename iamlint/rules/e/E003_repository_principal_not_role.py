@@ -39,10 +39,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from iamlint.finding import Finding
+from iamlint.finding import Finding, Fix
 from iamlint.model import Model
 from iamlint.rules.base import RuleContext, finding
 from iamlint.rules.e._ecr import Principal, ecr_policies, principals, statements
+from iamlint.rules.edits import fix, replace_scalar, role_arn_meant
 from iamlint.rules.registry import rule
 
 
@@ -62,7 +63,18 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
                     continue
                 message = _problem(principal, ecr.scope_label)
                 if message:
-                    yield finding("E003", principal.pointer, message, resource=ecr.label)
+                    fixes = _fixes(model, principal)
+                    yield finding(
+                        "E003", principal.pointer, message, resource=ecr.label, fixes=fixes
+                    )
+
+
+def _fixes(model: Model, principal: Principal) -> list[Fix]:
+    """The role's own ARN (path included), when the inputs define that role."""
+    role_arn = role_arn_meant(model, principal.value, canonical=False)
+    if role_arn is None:
+        return []
+    return fix(f"write the role's ARN `{role_arn}`", replace_scalar(principal.pointer, role_arn))
 
 
 def _problem(principal: Principal, scope: str) -> str:

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from iamlint.iam.statements import statement_items
 from iamlint.load.document import Pointer
 from iamlint.model import ECR_REGISTRY, ECR_REPOSITORY, RESOURCE, Model, Policy
 from iamlint.record import record
@@ -88,16 +89,8 @@ def _scope(policy: Policy) -> str | None:
 
 
 def statements(policy: Policy) -> Iterator[Statement]:
-    document = policy.document
-    if not isinstance(document, dict):
-        return
-    raw = document.get("Statement")
-    if isinstance(raw, dict):
-        yield Statement(raw, policy.pointer.child("Statement"))
-    elif isinstance(raw, list):
-        for index, item in enumerate(raw):
-            if isinstance(item, dict):
-                yield Statement(item, policy.pointer.child("Statement", index))
+    for _, path, data in statement_items(policy.document):
+        yield Statement(data, policy.pointer.child(*path))
 
 
 def principals(statement: Statement) -> Iterator[Principal]:

@@ -18,8 +18,40 @@ Without these permissions `aws ecs execute-command` fails with `TargetNotConnect
 `managedAgents` show `ExecuteCommandAgent` stopped (seed 003 relies on ECS Exec to debug).
 
 ## Example
-A service with `"enableExecuteCommand": true` whose task definition's `taskRoleArn` names a
-role with only `s3:GetObject` allowed.
+A service runs with ECS Exec, and its task role may only read from S3
+(CloudFormation):
+```yaml
+Service:
+  Type: AWS::ECS::Service
+  Properties:
+    EnableExecuteCommand: true
+    TaskDefinition: !Ref TaskDefinition
+TaskDefinition:
+  Type: AWS::ECS::TaskDefinition
+  Properties:
+    Family: orders
+    TaskRoleArn: !GetAtt TaskRole.Arn
+    ContainerDefinitions:
+      - Name: orders
+        Image: 111122223333.dkr.ecr.eu-west-1.amazonaws.com/orders:4.2.0
+TaskRole:
+  Type: AWS::IAM::Role
+  Properties:
+    AssumeRolePolicyDocument:
+      Version: "2012-10-17"
+      Statement:
+        - Effect: Allow
+          Principal: {Service: ecs-tasks.amazonaws.com}
+          Action: sts:AssumeRole
+    Policies:
+      - PolicyName: read-config
+        PolicyDocument:
+          Version: "2012-10-17"
+          Statement:
+            - Effect: Allow
+              Action: s3:GetObject
+              Resource: arn:aws:s3:::orders-config/*
+```
 
 ## Fix
 Add to the task role:

@@ -16,13 +16,36 @@ Incorrect token audience`) or that fails the `:aud` condition (`AccessDenied`): 
 gets no credentials.
 
 ## Example
-A ServiceAccount annotated `eks.amazonaws.com/audience: vault` whose role's trust requires
-`"oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud": "sts.amazonaws.com"`.
+The ServiceAccount asks for the audience `vault`:
+```yaml
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: app
+  namespace: prod
+  annotations:
+    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/app
+    eks.amazonaws.com/audience: vault
+```
+while the trust of role `app` accepts only `sts.amazonaws.com`:
+```json
+"Condition": {"StringEquals": {
+  "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub":
+    "system:serviceaccount:prod:app",
+  "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud":
+    "sts.amazonaws.com"
+}}
+```
 
 ## Fix
 Use the same audience on both sides: usually remove the annotation (default
-`sts.amazonaws.com`), or write the ServiceAccount's audience in the `:aud` condition; add a
-custom audience to the provider with `aws iam add-client-id-to-open-id-connect-provider`.
+`sts.amazonaws.com`):
+```yaml
+  annotations:
+    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/app
+```
+or write the ServiceAccount's audience in the `:aud` condition and add it to the provider
+with `aws iam add-client-id-to-open-id-connect-provider`.
 
 ## References
 - https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html

@@ -18,14 +18,30 @@ after a cluster is recreated or when the provider was never associated
 (`eksctl utils associate-iam-oidc-provider`).
 
 ## Example
-`list-open-id-connect-providers` for account 111122223333 lists only
-`oidc.eks.eu-west-1.amazonaws.com/id/9F8E7D6C5B4A39281706F5E4D3C2B1A0`, and a role trusts
-`arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/5E2A1B9C4D7F3E8A6B0C1D2E3F4A5B6C`.
+`aws iam list-open-id-connect-providers` of account 111122223333 lists one
+provider, of the old cluster:
+```json
+{"OpenIDConnectProviderList": [
+  {"Arn":
+   "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/9F8E7D6C5B4A39281706F5E4D3C2B1A0"}
+]}
+```
+and a role of that account trusts the provider of the new cluster:
+```json
+{"Effect": "Allow",
+ "Principal": {"Federated":
+   "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/5E2A1B9C4D7F3E8A6B0C1D2E3F4A5B6C"},
+ "Action": "sts:AssumeRoleWithWebIdentity"}
+```
 
 ## Fix
-Create the provider in the role's account for the cluster's issuer (`eksctl utils
-associate-iam-oidc-provider --cluster <name> --approve`, or `aws iam
-create-open-id-connect-provider`), or name a registered provider in the trust.
+Create the provider in the role's account for the cluster's issuer, or name a
+registered provider in the trust:
+```sh
+eksctl utils associate-iam-oidc-provider --cluster prod --approve
+# or, without eksctl:
+# aws iam create-open-id-connect-provider --client-id-list sts.amazonaws.com --url <issuer>
+```
 
 ## References
 - https://docs.aws.amazon.com/eks/latest/userguide/enable-iam-roles-for-service-accounts.html

@@ -15,11 +15,20 @@ An orphan subject is either a leftover that still grants the role to whoever cre
 ServiceAccount later, or a typo for a ServiceAccount that is then refused.
 
 ## Example
-The scan defines ServiceAccounts `prod/web` and `prod/worker`; a trust names
-`system:serviceaccount:prod:wroker`.
+The scan defines ServiceAccounts `prod/web` and `prod/worker`, and a trust names:
+```json
+"Condition": {"StringEquals": {
+  "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub":
+    "system:serviceaccount:prod:wroker"
+}}
+```
 
 ## Fix
-Correct the name, or remove the subject when the ServiceAccount is gone.
+Correct the name, or remove the subject when the ServiceAccount is gone:
+```json
+"oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub":
+  "system:serviceaccount:prod:worker"
+```
 
 ## References
 - https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html

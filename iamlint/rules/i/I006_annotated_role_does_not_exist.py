@@ -15,12 +15,24 @@ whether the role is missing or refuses the token), usually after a role was rena
 recreated under another name, or created in another account.
 
 ## Example
-`eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/app-s3-reader` when the
-account's roles are `app-s3-read` and `app-sqs`.
+The account's roles (`aws iam get-account-authorization-details`) are
+`app-s3-read` and `app-sqs`, and a ServiceAccount names another:
+```yaml
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: reporter
+  namespace: prod
+  annotations:
+    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/app-s3-reader
+```
 
 ## Fix
 Annotate the name of an existing role (mind the path: `role/<path>/<name>`), or create the
-role.
+role:
+```yaml
+    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/app-s3-read
+```
 
 ## References
 - https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html

@@ -17,12 +17,27 @@ problem of the pod rather than of the trust. A subject kept for a ServiceAccount
 another role grants more than needed.
 
 ## Example
-`prod/api` and `prod/worker` are both annotated with `arn:aws:iam::111122223333:role/app`;
-the trust says `"...:sub": "system:serviceaccount:prod:api"`.
+`prod/api` and `prod/worker` are both annotated with
+`eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/app`, and the trust of `app`
+admits only one of them:
+```json
+"Condition": {"StringEquals": {
+  "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub":
+    "system:serviceaccount:prod:api",
+  "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud":
+    "sts.amazonaws.com"
+}}
+```
 
 ## Fix
 List every ServiceAccount in the `:sub` condition (a list of values, or a `StringLike`
-pattern limited to one namespace), or give each ServiceAccount its own role.
+pattern limited to one namespace), or give each ServiceAccount its own role:
+```json
+"oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub": [
+  "system:serviceaccount:prod:api",
+  "system:serviceaccount:prod:worker"
+]
+```
 
 ## References
 - https://docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html

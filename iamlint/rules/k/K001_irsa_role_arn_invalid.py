@@ -47,9 +47,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from iamlint.finding import Finding
+from iamlint.finding import Finding, Fix
+from iamlint.load.document import Pointer
 from iamlint.model import Model
 from iamlint.rules.base import RuleContext, finding
+from iamlint.rules.edits import fix, replace_scalar, role_arn_meant
 from iamlint.rules.k._k8s import ROLE_ARN
 from iamlint.rules.registry import rule
 
@@ -79,12 +81,24 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         problem = _problem(value)
         if problem is None:
             continue
+        pointer = sa.pointer.child("metadata", "annotations", ROLE_ARN)
         yield finding(
-            RULE,
-            sa.pointer.child("metadata", "annotations", ROLE_ARN),
-            problem,
-            resource=sa.label,
+            RULE, pointer, problem, resource=sa.label, fixes=_fixes(model, pointer, value)
         )
+
+
+def _fixes(model: Model, pointer: Pointer, value: Any) -> list[Fix]:
+    """Whitespace, an upper-case `ARN:`, or the role behind a profile or session ARN."""
+    if not isinstance(value, str):
+        return []
+    meant = value.strip()
+    if meant[:4].lower() == "arn:":
+        meant = "arn:" + meant[4:]
+    if _problem(meant) is not None:
+        meant = role_arn_meant(model, meant, canonical=False) or ""
+    if not meant or meant == value or _problem(meant) is not None:
+        return []
+    return fix(f"write `{meant}`", replace_scalar(pointer, meant))
 
 
 def _problem(value: Any) -> str | None:

@@ -46,9 +46,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from iamlint.finding import Finding
+from iamlint.finding import Finding, Fix
+from iamlint.load.document import Pointer
 from iamlint.model import Model, Workload
 from iamlint.rules.base import RuleContext, finding
+from iamlint.rules.edits import fix, rename_key
 from iamlint.rules.k._k8s import (
     POD_ANNOTATIONS,
     SA_ANNOTATIONS,
@@ -102,7 +104,21 @@ def _block(block: MetadataBlock, owner: str, sa_name: str, resource: str) -> Ite
             continue
         problem = _problem(block, owner, str(key), meant, sa_name)
         if problem is not None:
-            yield finding(RULE, block.pointer.child(key).at_key(), problem, resource=resource)
+            pointer = block.pointer.child(key)
+            fixes = _rename_fix(block, owner, key, meant, pointer)
+            yield finding(RULE, pointer.at_key(), problem, resource=resource, fixes=fixes)
+
+
+def _rename_fix(
+    block: MetadataBlock, owner: str, key: object, meant: str, pointer: Pointer
+) -> list[Fix]:
+    """A misspelt key in the right place is renamed, unless the right key is there too."""
+    readable = SA_ANNOTATIONS if owner == SA else POD_ANNOTATIONS if owner == POD else ()
+    if block.misplaced or block.field == "labels" or meant not in readable:
+        return []
+    if key == meant or meant in block.items:
+        return []
+    return fix(f"write `{meant}`", rename_key(pointer, meant))
 
 
 def _problem(block: MetadataBlock, owner: str, key: str, meant: str, sa_name: str) -> str | None:

@@ -18,11 +18,38 @@ looking up service account prod/web-sa: serviceaccount "web-sa" not found`. With
 typo here also means the role annotation on the intended ServiceAccount is never used.
 
 ## Example
-A Deployment in namespace `prod` with `serviceAccountName: web-sa` while the chart's
-ServiceAccount is `prod/web`.
+The chart's ServiceAccount is `prod/web`, and its Deployment names another:
+```yaml
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: web
+  namespace: prod
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  namespace: prod
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      serviceAccountName: web-sa
+      containers:
+        - name: web
+          image: nginx:1.27
+```
 
 ## Fix
-Use the name of the ServiceAccount the manifests define (or add the ServiceAccount).
+Use the name of the ServiceAccount the manifests define (or add the ServiceAccount):
+```yaml
+    spec:
+      serviceAccountName: web
+```
 
 ## References
 - https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/

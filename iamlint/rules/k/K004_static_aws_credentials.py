@@ -2,8 +2,10 @@
 
 ## What it does
 Looks at the `env` of every container (init and ephemeral containers included) of every
-Pod, Deployment, StatefulSet, DaemonSet, Job, CronJob..., and at the annotations of
-ServiceAccounts, workloads and pod templates, for:
+Pod, Deployment, StatefulSet, DaemonSet, Job, CronJob..., at the annotations of
+ServiceAccounts, workloads and pod templates, at the `environment` of every container
+of an ECS task definition (API/CLI JSON, Terraform `container_definitions`,
+CloudFormation `Environment`), and at the `exec.env` of every kubeconfig user, for:
 - an access key ID (`AKIA...`/`ASIA...` followed by 16 characters) in any value;
 - a literal `AWS_SECRET_ACCESS_KEY` shaped like a secret key (40 characters), or next to
   a literal access key ID; a literal `AWS_SESSION_TOKEN`.
@@ -14,9 +16,10 @@ emulators (`test`, `minioadmin`). The value itself is never printed.
 
 ## Why it matters
 Anyone who can read the manifest, the Git history, the Helm release or
-`kubectl get pod -o yaml` gets the keys. Long-term keys do not expire and are not tied to
-the pod; they also take precedence over IRSA and EKS Pod Identity in the SDKs' credential
-chain, so the pod runs as that IAM user, not as its intended role.
+`kubectl get pod -o yaml` (for ECS: `ecs:DescribeTaskDefinition`) gets the keys.
+Long-term keys do not expire and are not tied to the pod; they also take precedence over
+IRSA, EKS Pod Identity and the ECS task role in the SDKs' credential chain, so the
+workload runs as that IAM user, not as its intended role.
 
 ## Example
 ```yaml
@@ -31,12 +34,15 @@ env:
 Give the pod a role instead (IRSA: `eks.amazonaws.com/role-arn` on its ServiceAccount, or
 an EKS Pod Identity association), remove the variables, and deactivate and rotate the
 exposed key. If static keys are unavoidable, read them from a Secret with
-`valueFrom.secretKeyRef`.
+`valueFrom.secretKeyRef`. For ECS, give the task a task role (`taskRoleArn`) or use
+`secrets` (Secrets Manager, SSM Parameter Store); for a kubeconfig, let the exec plugin
+use a profile (`AWS_PROFILE`) or IAM Identity Center.
 
 ## References
 - https://docs.aws.amazon.com/eks/latest/userguide/iam-roles-for-service-accounts.html
 - https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html#securing_access-keys
 - https://kubernetes.io/docs/tasks/inject-data-application/distribute-credentials-secure/
+- https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html
 """
 
 from __future__ import annotations
@@ -47,7 +53,7 @@ from typing import Any
 
 from iamlint.finding import Finding
 from iamlint.load.document import Pointer
-from iamlint.model import Model
+from iamlint.model import Model, TaskDefinition
 from iamlint.rules.base import RuleContext, finding
 from iamlint.rules.k._k8s import (
     EnvEntry,
@@ -64,6 +70,15 @@ ACCESS_KEY_ID = re.compile(r"(?<![A-Z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Z0-9])"
 SECRET_KEY = re.compile(r"[A-Za-z0-9/+]{40}")
 MIN_SESSION_TOKEN = 100
 ADVICE = "use IRSA or EKS Pod Identity (or `valueFrom.secretKeyRef`) and rotate the key"
+ECS_ADVICE = (
+    "give the task a task role (`taskRoleArn`) or read the value from `secrets` "
+    "(Secrets Manager, SSM), and rotate the key"
+)
+KUBECONFIG_ADVICE = (
+    "let the exec plugin use a profile (`AWS_PROFILE`) or IAM Identity Center instead, "
+    "and rotate the key"
+)
+READERS = "anyone who can read the manifest or the pod spec has it"
 
 
 @rule(
@@ -72,27 +87,46 @@ ADVICE = "use IRSA or EKS Pod Identity (or `valueFrom.secretKeyRef`) and rotate 
     "warning",
     "Static AWS credentials in a workload's env or a ServiceAccount (value never printed).",
     tags=("security",),
-    reads=("workloads", "service_accounts"),
+    reads=("workloads", "service_accounts", "task_definitions", "kubeconfigs"),
 )
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     for workload in model.workloads:
         for container, env in containers_with_env(workload):
-            where = container_label(workload, container)
-            yield from _env_findings(env, where, workload.label)
+            where = f"of {container_label(workload, container)}"
+            yield from _env_findings(
+                _pairs(env, "name", "value"), "env", where, READERS, ADVICE, workload.label
+            )
         for block in workload_blocks(workload):
             yield from _annotation_findings(block, workload.label)
     for sa in model.service_accounts:
         for block in service_account_blocks(sa):
             yield from _annotation_findings(block, sa.label)
+    for task in model.task_definitions:
+        yield from _task_definition_findings(task)
+    for kubeconfig in model.kubeconfigs:
+        yield from _kubeconfig_findings(kubeconfig.pointer)
 
 
-def _env_findings(env: list[EnvEntry], where: str, resource: str) -> Iterator[Finding]:
-    values = {item.get("name"): item.get("value") for _, item in env}
-    paired_key = _is_literal(values.get("AWS_ACCESS_KEY_ID")) and bool(
-        ACCESS_KEY_ID.fullmatch(str(values.get("AWS_ACCESS_KEY_ID")).strip())
+# (pointer to the entry's value, variable name, value)
+Variable = tuple[Pointer, Any, Any]
+
+
+def _pairs(entries: list[EnvEntry], name_key: str, value_key: str) -> list[Variable]:
+    return [
+        (pointer.child(value_key), item.get(name_key), item.get(value_key))
+        for pointer, item in entries
+    ]
+
+
+def _env_findings(
+    variables: list[Variable], kind: str, where: str, readers: str, advice: str, resource: str
+) -> Iterator[Finding]:
+    """`where` follows the variable's name: "of container `app` of Deployment ns/app"."""
+    literal = {name: value for _, name, value in variables if isinstance(name, str)}
+    paired_key = _is_literal(literal.get("AWS_ACCESS_KEY_ID")) and bool(
+        ACCESS_KEY_ID.fullmatch(str(literal.get("AWS_ACCESS_KEY_ID")).strip())
     )
-    for pointer, item in env:
-        name, value = item.get("name"), item.get("value")
+    for pointer, name, value in variables:
         if not _is_literal(value):
             continue
         what = _credential_kind(str(name), str(value), paired_key)
@@ -100,10 +134,63 @@ def _env_findings(env: list[EnvEntry], where: str, resource: str) -> Iterator[Fi
             continue
         yield finding(
             RULE,
-            pointer.child("value"),
-            f"env `{name}` of {where} holds {what} in plain text (value not shown): anyone "
-            f"who can read the manifest or the pod spec has it; {ADVICE}",
+            pointer,
+            f"{kind} `{name}` {where} holds {what} in plain text (value not shown): "
+            f"{readers}; {advice}",
             resource=resource,
+        )
+
+
+def _task_definition_findings(task: TaskDefinition) -> Iterator[Finding]:
+    """`environment` of each container definition: camelCase (API, CLI, Terraform) or
+    PascalCase (CloudFormation) keys."""
+    label = f"task definition `{task.family}`" if task.family else "a task definition"
+    for container in task.containers:
+        data = container.pointer.value
+        if not isinstance(data, dict):
+            continue
+        pascal = "Environment" in data
+        keys = ("Environment", "Name", "Value") if pascal else ("environment", "name", "value")
+        environment = data.get(keys[0])
+        if not isinstance(environment, list):
+            continue
+        entries = [
+            (container.pointer.child(keys[0], index), item)
+            for index, item in enumerate(environment)
+            if isinstance(item, dict)
+        ]
+        owner = f"container `{container.name}` of {label}" if container.name else label
+        yield from _env_findings(
+            _pairs(entries, keys[1], keys[2]),
+            "environment variable",
+            f"of {owner}",
+            "anyone who can describe the task definition has it",
+            ECS_ADVICE,
+            task.family or task.arn,
+        )
+
+
+def _kubeconfig_findings(root: Pointer) -> Iterator[Finding]:
+    """`users[].user.exec.env`: the variables the credential plugin runs with."""
+    users = root.value.get("users") if isinstance(root.value, dict) else None
+    if not isinstance(users, list):
+        return
+    for index, user in enumerate(users):
+        exec_config = user.get("user") if isinstance(user, dict) else None
+        exec_config = exec_config.get("exec") if isinstance(exec_config, dict) else None
+        env = exec_config.get("env") if isinstance(exec_config, dict) else None
+        if not isinstance(env, list):
+            continue
+        pointer = root.child("users", index, "user", "exec", "env")
+        entries = [(pointer.child(i), item) for i, item in enumerate(env) if isinstance(item, dict)]
+        name = user.get("name", index)
+        yield from _env_findings(
+            _pairs(entries, "name", "value"),
+            "exec env",
+            f"of kubeconfig user `{name}`",
+            "anyone who can read the kubeconfig has it",
+            KUBECONFIG_ADVICE,
+            f"kubeconfig user {name}",
         )
 
 

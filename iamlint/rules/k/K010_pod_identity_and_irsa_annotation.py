@@ -15,12 +15,37 @@ reads the manifest (permissions granted to the annotated role have no effect), a
 left over after a migration to Pod Identity.
 
 ## Example
-ServiceAccount `prod/app` annotated with `arn:aws:iam::111122223333:role/app-irsa` and an
-association for `prod/app` with role `app-pod-identity`.
+A ServiceAccount keeps its IRSA annotation after a Pod Identity association was
+created for it:
+```yaml
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: app
+  namespace: prod
+  annotations:
+    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/app-irsa
+---
+# CloudFormation
+AppIdentity:
+  Type: AWS::EKS::PodIdentityAssociation
+  Properties:
+    ClusterName: prod
+    Namespace: prod
+    ServiceAccount: app
+    RoleArn: arn:aws:iam::111122223333:role/app-pod-identity
+```
 
 ## Fix
 Remove the annotation once the association is in place (or delete the association to stay
-with IRSA).
+with IRSA):
+```yaml
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: app
+  namespace: prod
+```
 
 ## References
 - https://docs.aws.amazon.com/eks/latest/userguide/pod-identities.html

@@ -38,11 +38,12 @@ Add `"Version": "2012-10-17"` as the first key of the policy.
 import re
 from collections.abc import Iterator
 
-from iamlint.finding import Finding, Severity
+from iamlint.finding import Finding, Fix, Severity
 from iamlint.load.document import Pointer
 from iamlint.model import IDENTITY, TRUST, Model, Policy
 from iamlint.placeholders import contains_policy_variable
 from iamlint.rules.base import RuleContext, finding
+from iamlint.rules.edits import fix, insert_first_key, replace_scalar
 from iamlint.rules.p._policy import Statement, items, statements
 from iamlint.rules.registry import rule
 
@@ -78,7 +79,14 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
                 f"policy has no `Version`: IAM then uses the `{LEGACY}` language, without policy "
                 f"variables and newer features; {ADD}",
                 resource=policy.label,
+                fixes=_add_version(policy),
             )
+
+
+def _add_version(policy: Policy) -> list[Fix]:
+    return fix(
+        f'add `"Version": "{CURRENT}"`', insert_first_key(policy.pointer, "Version", CURRENT)
+    )
 
 
 def _variable_finding(policy: Policy, version: object, text: str, where: Pointer) -> Finding:
@@ -94,6 +102,9 @@ def _variable_finding(policy: Policy, version: object, text: str, where: Pointer
             resource=policy.label,
             severity=Severity.ERROR,
             related=[(where, "policy variable")],
+            fixes=fix(
+                f"write `{CURRENT}`", replace_scalar(policy.pointer.child("Version"), CURRENT)
+            ),
         )
     return finding(
         "P002",
@@ -102,6 +113,7 @@ def _variable_finding(policy: Policy, version: object, text: str, where: Pointer
         resource=policy.label,
         severity=Severity.ERROR,
         related=[(policy.pointer, "the policy without `Version`")],
+        fixes=_add_version(policy),
     )
 
 

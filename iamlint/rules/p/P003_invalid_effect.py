@@ -25,10 +25,12 @@ Write `"Effect": "Allow"` or `"Effect": "Deny"` (capitalised, nothing else).
 
 from collections.abc import Iterator
 
-from iamlint.finding import Finding
+from iamlint.finding import Finding, Fix
+from iamlint.load.document import Pointer
 from iamlint.model import Model
 from iamlint.placeholders import is_cfn_intrinsic
 from iamlint.rules.base import RuleContext, finding
+from iamlint.rules.edits import fix, replace_scalar
 from iamlint.rules.p._policy import statements
 from iamlint.rules.registry import rule
 
@@ -51,7 +53,16 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             where = (
                 statement.pointer.child("Effect") if statement.has("Effect") else statement.pointer
             )
-            yield finding("P003", where, _message(effect), resource=policy.label)
+            yield finding(
+                "P003", where, _message(effect), resource=policy.label, fixes=_fixes(where, effect)
+            )
+
+
+def _fixes(where: Pointer, effect: object) -> list[Fix]:
+    if not isinstance(effect, str) or effect.strip().capitalize() not in VALID:
+        return []
+    wanted = effect.strip().capitalize()
+    return fix(f"write `{wanted}`", replace_scalar(where, wanted))
 
 
 def _message(effect: object) -> str:

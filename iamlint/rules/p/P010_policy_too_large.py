@@ -24,14 +24,38 @@ IAM rejects the document (`LimitExceeded: Cannot exceed quota for ACLSizePerRole
 only after a long apply, when someone added one more statement or OIDC condition.
 
 ## Example
-A trust policy listing 25 IRSA service accounts, one statement each, reaches about 3000
-characters: over the default 2048.
+A trust policy with one statement per IRSA ServiceAccount: 25 statements like this one
+reach about 3000 characters, over the default 2048:
+```json
+{"Effect": "Allow",
+ "Principal": {"Federated":
+   "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"},
+ "Action": "sts:AssumeRoleWithWebIdentity",
+ "Condition": {"StringEquals": {
+   "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub":
+     "system:serviceaccount:prod:svc-01",
+   "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud":
+    "sts.amazonaws.com"}}}
+```
 
 ## Fix
 Shorten the policy (merge statements that differ only in one value into one statement with a
 list, use `StringLike` patterns, drop redundant `Sid`s), split permissions into several
 managed policies (up to 20 per role with a raised quota), or raise the quota and set
-`trust-policy-max-chars` accordingly.
+`trust-policy-max-chars` accordingly. The 25 statements above as one (values abridged):
+```json
+{"Effect": "Allow",
+ "Principal": {"Federated":
+   "arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE"},
+ "Action": "sts:AssumeRoleWithWebIdentity",
+ "Condition": {"StringEquals": {
+   "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub": [
+     "system:serviceaccount:prod:svc-01",
+     "system:serviceaccount:prod:svc-02",
+     "system:serviceaccount:prod:svc-25"],
+   "oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:aud":
+    "sts.amazonaws.com"}}}
+```
 
 ## References
 - https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html

@@ -22,6 +22,7 @@ from typing import Any
 
 from iamlint.iam.statements import PRINCIPAL_TYPES as PRINCIPAL_TYPES  # re-exported
 from iamlint.iam.statements import STATEMENT_KEYS as STATEMENT_KEYS  # re-exported
+from iamlint.iam.statements import statement_items
 from iamlint.load.document import Pointer
 from iamlint.model import Policy
 from iamlint.placeholders import is_cfn_intrinsic
@@ -79,18 +80,10 @@ _STATEMENTS_CACHE = "_policy_statements"
 
 
 def _read_statements(policy: Policy) -> list[Statement]:
-    document = policy.document
-    if not isinstance(document, dict):
-        return []
-    raw = document.get("Statement")
-    if isinstance(raw, dict) and not is_cfn_intrinsic(raw):
-        return [Statement(policy, policy.pointer.child("Statement"), raw, 0)]
-    if not isinstance(raw, list):
-        return []
     return [
-        Statement(policy, policy.pointer.child("Statement", index), data, index)
-        for index, data in enumerate(raw)
-        if isinstance(data, dict) and not is_cfn_intrinsic(data)
+        Statement(policy, policy.pointer.child(*path), data, index)
+        for index, path, data in statement_items(policy.document)
+        if not is_cfn_intrinsic(data)
     ]
 
 

@@ -35,9 +35,11 @@ Write the issuer without scheme, ARN prefix or trailing slash, followed by `:sub
 
 from collections.abc import Iterator
 
-from iamlint.finding import Finding
+from iamlint.finding import Finding, Fix
+from iamlint.load.document import Pointer
 from iamlint.model import Model
 from iamlint.rules.base import RuleContext, finding
+from iamlint.rules.edits import fix, rename_key
 from iamlint.rules.registry import rule
 from iamlint.rules.t._trust import IssuerKey, irsa_key_entries
 
@@ -56,7 +58,20 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     for policy, _statement, parsed, entry in irsa_key_entries(model, ctx.config):
         problem = _problem(entry.key, parsed)
         if problem:
-            yield finding("T006", entry.key_pointer, problem, resource=policy.label)
+            fixes = _fixes(entry.key_pointer, entry.key, parsed)
+            yield finding("T006", entry.key_pointer, problem, resource=policy.label, fixes=fixes)
+
+
+def _fixes(key_pointer: Pointer, key: str, parsed: IssuerKey) -> list[Fix]:
+    """Rename the key when the claim is certain and the new key is not there already."""
+    claim = parsed.claim_lower if parsed.claim_lower in CLAIMS else _closest_claim(parsed.claim)
+    if not claim or not parsed.claim:
+        return []
+    wanted = parsed.written(claim)
+    siblings = Pointer(key_pointer.doc, key_pointer.path[:-1]).value
+    if wanted == key or not isinstance(siblings, dict) or wanted in siblings:
+        return []
+    return fix(f"write `{wanted}`", rename_key(key_pointer, wanted))
 
 
 def _problem(key: str, parsed: IssuerKey) -> str:

@@ -41,9 +41,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from iamlint.finding import Finding
+from iamlint.finding import Finding, Fix
+from iamlint.load.document import Pointer
 from iamlint.model import Model
 from iamlint.rules.base import RuleContext, finding
+from iamlint.rules.edits import fix, replace_scalar
 from iamlint.rules.registry import rule
 from iamlint.rules.t._trust import ConditionEntry, has_placeholder, irsa_key_entries
 
@@ -73,7 +75,36 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
                 continue
             problem = subject_problem(value, entry, template=template)
             if problem:
-                yield finding("T007", ref.pointer, problem, resource=policy.label)
+                fixes = _fixes(ref.pointer, value, entry, template)
+                yield finding("T007", ref.pointer, problem, resource=policy.label, fixes=fixes)
+
+
+def _fixes(pointer: Pointer, value: str, entry: ConditionEntry, template: bool) -> list[Fix]:
+    corrected = corrected_subject(value, entry, template=template)
+    if corrected is None or pointer.value != value:
+        return []
+    return fix(f"write `{corrected}`", replace_scalar(pointer, corrected))
+
+
+def corrected_subject(value: str, entry: ConditionEntry, *, template: bool = False) -> str | None:
+    """The subject `value` certainly meant (spacing, a misspelt or missing prefix, upper
+    case), when that subject is itself valid; None when the intent is not certain."""
+    for candidate in _candidates(value.strip()):
+        if candidate != value and not subject_problem(candidate, entry, template=template):
+            return candidate
+    return None
+
+
+def _candidates(value: str) -> list[str]:
+    parts = value.split(":")
+    prefix_letters = "".join(c for c in ":".join(parts[:-2]).lower() if c.isalpha())
+    if len(parts) >= 3 and prefix_letters in ("systemserviceaccount", "systemserviceaccounts"):
+        tail = ":".join(parts[-2:])
+    elif len(parts) == 2:
+        tail = value
+    else:
+        return [value]
+    return [value, PREFIX + tail, PREFIX + tail.lower()]
 
 
 def subject_problem(value: str, entry: ConditionEntry, *, template: bool = False) -> str:

@@ -31,9 +31,11 @@ Identity), `ec2.amazonaws.com` (nodes).
 
 from collections.abc import Iterator
 
-from iamlint.finding import Finding
+from iamlint.finding import Finding, Fix
+from iamlint.load.document import Pointer
 from iamlint.model import Model
 from iamlint.rules.base import RuleContext, finding
+from iamlint.rules.edits import fix, replace_scalar
 from iamlint.rules.registry import rule
 from iamlint.rules.t._trust import has_placeholder, trust_policies, trust_statements
 
@@ -55,7 +57,22 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
                     continue
                 problem = service_principal_problem(value)
                 if problem:
-                    yield finding("T016", ref.pointer, problem, resource=policy.label)
+                    fixes = _fixes(ref.pointer, value)
+                    yield finding("T016", ref.pointer, problem, resource=policy.label, fixes=fixes)
+
+
+def _fixes(pointer: Pointer, value: str) -> list[Fix]:
+    """Only the certain corrections: whitespace, a bare service name; not the guesses."""
+    from iamlint.iam.principals import is_known_service_principal
+
+    text = value.strip()
+    if not is_known_service_principal(text):
+        text = f"{text.lower()}.amazonaws.com"
+        if "." in value.strip() or not is_known_service_principal(text):
+            return []
+    if text == value or pointer.value != value:
+        return []
+    return fix(f"write `{text}`", replace_scalar(pointer, text))
 
 
 def service_principal_problem(value: str) -> str:

@@ -16,12 +16,49 @@ nobody configured (any future association in the account, or any token of that i
 matching the `:sub`), and it misleads whoever debugs the role ("which one is used?").
 
 ## Example
-A role trusting `oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE` and
-`pods.eks.amazonaws.com`, used only by an EKS Pod Identity association.
+Role `app` trusts an OIDC provider and `pods.eks.amazonaws.com`, and the inputs wire only
+Pod Identity (CloudFormation):
+```yaml
+AppRole:
+  Type: AWS::IAM::Role
+  Properties:
+    RoleName: app
+    AssumeRolePolicyDocument:
+      Version: "2012-10-17"
+      Statement:
+        - Effect: Allow
+          Principal:
+            Federated:
+              arn:aws:iam::111122223333:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE
+          Action: sts:AssumeRoleWithWebIdentity
+          Condition:
+            StringEquals:
+              oidc.eks.eu-west-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE:sub:
+                system:serviceaccount:prod:app
+        - Effect: Allow
+          Principal:
+            Service: pods.eks.amazonaws.com
+          Action: [sts:AssumeRole, sts:TagSession]
+AppIdentity:
+  Type: AWS::EKS::PodIdentityAssociation
+  Properties:
+    ClusterName: prod
+    Namespace: prod
+    ServiceAccount: app
+    RoleArn: !GetAtt AppRole.Arn
+```
 
 ## Fix
 Remove the statement of the mechanism you do not use (after a migration to Pod Identity,
-remove the OIDC statement and the ServiceAccount annotation), or wire both on purpose.
+remove the OIDC statement and the ServiceAccount annotation), or wire both on purpose. Here
+the trust keeps only:
+```yaml
+      Statement:
+        - Effect: Allow
+          Principal:
+            Service: pods.eks.amazonaws.com
+          Action: [sts:AssumeRole, sts:TagSession]
+```
 
 ## References
 - https://docs.aws.amazon.com/eks/latest/userguide/pod-id-role.html

@@ -65,6 +65,7 @@ from iamlint.iam.arn import (
     parse_arn,
 )
 from iamlint.iam.conditions import Operator, parse_operator
+from iamlint.iam.statements import statement_items
 from iamlint.iam.wildcard import action_matches
 from iamlint.load.document import Pointer
 from iamlint.model import TRUST, Model, Policy
@@ -268,16 +269,8 @@ _STATEMENTS_CACHE = "_trust_statements"
 
 
 def _read_statements(policy: Policy) -> Iterator[TrustStatement]:
-    document = policy.document
-    if not isinstance(document, dict):
-        return
-    statements = document.get("Statement")
-    if isinstance(statements, dict):
-        yield _statement(policy, policy.pointer.child("Statement"), statements)
-    elif isinstance(statements, list):
-        for index, data in enumerate(statements):
-            if isinstance(data, dict):
-                yield _statement(policy, policy.pointer.child("Statement", index), data)
+    for _, path, data in statement_items(policy.document):
+        yield _statement(policy, policy.pointer.child(*path), data)
 
 
 def _statement(policy: Policy, pointer: Pointer, data: dict[str, Any]) -> TrustStatement:

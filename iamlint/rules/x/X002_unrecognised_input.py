@@ -15,13 +15,30 @@ does not parse because it is an unrendered template (Helm chart sources, gomplat
 `{{ ... }}`) gets this note instead of an X001 error, so that you know it was not checked.
 
 ## Example
-`iamlint check settings.json` where `settings.json` is `{"theme": "dark"}`.
+`iamlint check settings.json` where `settings.json` is an editor's settings:
+```json
+{"theme": "dark", "fontSize": 14}
+```
+reports (one line, wrapped here):
+```text
+settings.json:1:1: X002 info not recognised as any supported input (IAM policy, AWS CLI
+output, Kubernetes manifest, Terraform plan, CloudFormation template)
+```
 
 ## Fix
-Check that the file is one of the supported inputs (see the README), or stop naming it.
+Check that the file is one of the supported inputs (README, "What it reads"): a policy
+needs its `Statement`, AWS CLI output its top-level key (`Role`, `RoleDetailList`,
+`policyText`...), a Kubernetes object its `apiVersion` and `kind`. Or stop naming it:
+```sh
+iamlint check k8s/ iam/        # directories: unrecognised files are skipped silently
+```
 
 ## References
-- ../shared/spec/interface.md, "Inputs it recognises"
+- https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html
+- https://docs.aws.amazon.com/cli/latest/userguide/cli-usage-output-format.html
+- https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html
+- https://developer.hashicorp.com/terraform/internals/json-format
+- https://kubernetes.io/docs/concepts/overview/working-with-objects/
 """
 
 from iamlint.rules.registry import declare

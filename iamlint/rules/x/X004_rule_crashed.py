@@ -10,11 +10,19 @@ A linter in CI must never lose results because one check has a bug; and a crash 
 be visible rather than a silent pass.
 
 ## Example
-`rule P004 (unknown-action) crashed: TypeError at P004_unknown_action.py:42; other rules ran`
+A rule that fails on an unusual input is reported in place of its results (one line,
+wrapped here):
+```text
+<iamlint>: X004 error rule P004 (unknown-action) crashed: TypeError at
+P004_unknown_action.py:42; other rules ran; please report this
+```
 
 ## Fix
 This is a bug in iamlint: please report it with the input that triggers it. Meanwhile
-`--ignore` the crashing rule if it blocks you.
+`--ignore` the crashing rule if it blocks you:
+```sh
+iamlint check --ignore P004 .
+```
 
 ## References
 - https://github.com/iamlint/iamlint/issues

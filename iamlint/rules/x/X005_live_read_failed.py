@@ -17,12 +17,21 @@ read cannot be checked for ECR pull, a repository whose policy was denied cannot
 checked for public access. Results that depend on it are incomplete.
 
 ## Example
-`ecr:GetRepositoryPolicy denied (AccessDeniedException) reading
-arn:aws:ecr:eu-west-1:111122223333:repository/app: grant ecr:GetRepositoryPolicy`.
+The scanning role may not read repository policies (one line, wrapped here):
+```text
+arn:aws:ecr:eu-west-1:111122223333:repository/app: X005 warning ecr:GetRepositoryPolicy
+denied (AccessDeniedException) reading arn:aws:ecr:eu-west-1:111122223333:repository/app:
+grant ecr:GetRepositoryPolicy
+```
 
 ## Fix
 Grant the scanning identity the permissions in `docs/iamlint-readonly-policy.json`
-(read-only: Get/List/Describe), or scan with a role that has them.
+(read-only: Get/List/Describe), or scan with a role that has them. For the read above:
+```json
+{"Effect": "Allow",
+ "Action": ["ecr:DescribeRepositories", "ecr:GetRepositoryPolicy"],
+ "Resource": "*"}
+```
 
 ## References
 - https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_access-denied.html

@@ -10,16 +10,34 @@ cluster's issuer), iamlint reports this note once per missing object instead of 
 add the missing files (or `clusters:` facts in the config, or use `--aws`).
 
 ## Example
-A ServiceAccount annotated with `arn:aws:iam::111122223333:role/app` when no file defines
-the role `app`.
+A ServiceAccount names a role that no scanned file defines:
+```yaml
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: app
+  namespace: prod
+  annotations:
+    eks.amazonaws.com/role-arn: arn:aws:iam::111122223333:role/app
+```
 
 ## Fix
 Scan the file that defines the object too, declare the fact in the config, or run with
 `--aws` to fetch it from the live account. Ignore the note with `--ignore X006` if the
-other side is managed elsewhere on purpose.
+other side is managed elsewhere on purpose:
+```sh
+aws iam get-role --role-name app > iam/app-role.json
+iamlint check k8s/ iam/
+# or, resolved from the account (read-only):
+iamlint check k8s/ --aws
+```
 
 ## References
-- ../shared/spec/rules.md, "Notes for implementers"
+- https://docs.aws.amazon.com/cli/latest/reference/iam/get-role.html
+- https://docs.aws.amazon.com/cli/latest/reference/iam/get-account-authorization-details.html
+- https://docs.aws.amazon.com/cli/latest/reference/iam/list-open-id-connect-providers.html
+- https://docs.aws.amazon.com/cli/latest/reference/ecr/get-repository-policy.html
+- https://docs.aws.amazon.com/cli/latest/reference/eks/describe-cluster.html
 """
 
 from collections.abc import Iterator

@@ -11,12 +11,25 @@ A linter that guesses about unknown values produces false errors; one that passe
 silently hides that a check did not run. This note makes the gap visible.
 
 ## Example
-`arn:aws:iam::<ACCOUNT_ID>:role/app` as a ServiceAccount's `eks.amazonaws.com/role-arn`.
+A ServiceAccount from documentation, with a placeholder for the account:
+```yaml
+apiVersion: v1
+kind: ServiceAccount
+metadata:
+  name: app
+  namespace: prod
+  annotations:
+    eks.amazonaws.com/role-arn: arn:aws:iam::<ACCOUNT_ID>:role/app
+```
 
 ## Fix
 Nothing to fix when the value is genuinely computed at deploy time. Lint the rendered
 output (`terraform show -json` of a plan after apply-time values are known, the rendered
-Helm chart) to check it.
+Helm chart) to check it:
+```sh
+helm template app ./chart --values prod.yaml --output-dir rendered
+iamlint check rendered/
+```
 
 ## References
 - https://developer.hashicorp.com/terraform/internals/json-format
