@@ -1,7 +1,5 @@
 """Command line: parse arguments, call `iamlint.api`, print, choose the exit code."""
 
-from __future__ import annotations
-
 import gc
 import os
 import sys
