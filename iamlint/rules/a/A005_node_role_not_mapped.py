@@ -13,8 +13,9 @@ only in authentication mode `CONFIG_MAP` (or unknown, when the inputs hold no ac
 for the cluster): in modes `API_AND_CONFIG_MAP` and `API`, EKS itself creates the access
 entries of managed node groups and Fargate profiles. When neither the ConfigMap nor access
 entries of the cluster are in the inputs, the check is skipped and reported once as X006.
-An ARN written with an IAM path or as an instance profile counts as a mapping here (A003 and
-A002 report those).
+An ARN written with an IAM path or as an instance profile of the role's name counts as a
+mapping here (A003 and A002 report those); an instance profile of another name in the same
+account is named in the message and in `related` as the likely cause (A002 reports it).
 
 ## Why it matters
 EKS adds the node role to `aws-auth` when it creates a managed node group or Fargate
@@ -147,12 +148,17 @@ def _check_use(
     who = _who(use, cluster)
     related = [(use.pointer, f"{who} uses this role")]
     if not matched:
+        profiles = _instance_profile_mappings(mappings, arn)
+        related += [
+            (m.arn_pointer or m.pointer, "an instance-profile ARN, not a role ARN (A002)")
+            for m in profiles
+        ]
         yield finding(
             "A005",
             _section_pointer(aws_auth),
             f"{who} runs with `{arn}`, which neither this aws-auth ConfigMap nor an access "
             f"entry maps: {_consequence(fargate)}; add `- rolearn: {arn}` with "
-            f"{_mapping_text(fargate)} to `mapRoles`",
+            f"{_mapping_text(fargate)} to `mapRoles`{_profile_hint(profiles)}",
             resource=f"ConfigMap kube-system/{aws_auth.name}",
             related=related,
             discriminator=f"{use.usage}:{arn.lower()}",
@@ -169,6 +175,29 @@ def _check_use(
             related=related,
             discriminator=f"proxier:{arn.lower()}",
         )
+
+
+def _instance_profile_mappings(
+    mappings: list[AwsAuthMapping], role_arn: str
+) -> list[AwsAuthMapping]:
+    """mapRoles entries naming an instance profile of the role's account: often the node
+    role's own profile, written where its role ARN belongs (A002 reports the entry)."""
+    account = role_arn.split(":")[4] if role_arn.count(":") >= 5 else ""
+    return [
+        m
+        for m in mappings
+        if ":instance-profile/" in m.arn and account and m.arn.split(":")[4] == account
+    ]
+
+
+def _profile_hint(profiles: list[AwsAuthMapping]) -> str:
+    if not profiles:
+        return ""
+    arn = profiles[0].arn
+    return (
+        f" (if `{arn}` is this role's instance profile, replace that entry's `rolearn` "
+        "with the role ARN instead: A002)"
+    )
 
 
 def _maps(mapping: AwsAuthMapping, use: RoleUse) -> bool:
