@@ -73,6 +73,7 @@ class Analysis:
     files: int
     model: Model
     incomplete: bool = False  # a live read failed (X005), whatever the selection
+    live_objects: int = 0
 
 
 def lint(paths: Iterable[str], config: Config, options: LintOptions | None = None) -> Result:
@@ -108,7 +109,14 @@ def analyse(paths: Iterable[str], config: Config, options: LintOptions | None = 
     findings = [f for f in findings if f.rule in selected_ids]
     if options.only_files is not None:
         findings = [f for f in findings if f.location.file in options.only_files]
-    return Analysis(_dedupe(findings), sources, len(candidates), model, incomplete)
+    return Analysis(
+        _dedupe(findings),
+        sources,
+        len(candidates),
+        model,
+        incomplete,
+        live_objects=len(options.extra_documents),
+    )
 
 
 def _extract_live(
@@ -319,6 +327,7 @@ def _finish(analysis: Analysis, config: Config, options: LintOptions) -> Result:
         findings=kept,
         suppressed=outcome.suppressed,
         files=analysis.files,
+        live_objects=analysis.live_objects,
         sources=analysis.sources,
         notices=_data_age_notices(),
         incomplete=analysis.incomplete,
@@ -380,5 +389,7 @@ def lint_documents(
     findings.extend(run_rules(rules, model, config))
     selected_ids = {r.id for r in rules} | {"X005"}
     findings = [f for f in findings if f.rule in selected_ids and _selected(f.rule, config)]
-    analysis = Analysis(_dedupe(findings), sources, len(sources), model, incomplete)
+    analysis = Analysis(
+        _dedupe(findings), sources, 0, model, incomplete, live_objects=len(sources)
+    )
     return _finish(analysis, config, options)

@@ -12,6 +12,7 @@ class Result:
     findings: list[Finding] = field(default_factory=list)  # kept, sorted
     suppressed: list[Finding] = field(default_factory=list)
     files: int = 0
+    live_objects: int = 0  # objects read from an AWS account or a cluster
     sources: dict[str, SourceFile] = field(default_factory=dict)  # by display path
     notices: list[str] = field(default_factory=list)  # one-line notes for stderr
     incomplete: bool = False  # a live read failed (X005): some checks could not run

@@ -92,6 +92,13 @@ def test_text_colour_only_when_asked() -> None:
     assert coloured.count("\n") == render(sample(), "text").count("\n")
 
 
+def test_text_summary_counts_live_objects_apart_from_files() -> None:
+    live = Result(files=0, live_objects=1206)
+    assert render(live, "text").strip().endswith("No findings in 1206 live objects.")
+    both = Result(files=3, live_objects=1)
+    assert render(both, "text").strip().endswith("No findings in 3 files and 1 live object.")
+
+
 def test_text_escapes_terminal_control_and_bidi_characters() -> None:
     message = "value \x1b[2J\u202egnp.exe\r"
     nasty = Finding("P003", Severity.ERROR, message, Location("x.yaml", 1, 1))
@@ -109,8 +116,8 @@ def test_json_has_exactly_the_documented_shape() -> None:
     assert doc["version"] == 1
     assert doc["tool"] == {"name": "iamlint", "version": "0.1.0"}
     assert doc["summary"] == {
-        "files": 12, "findings": 4, "errors": 1, "warnings": 2, "infos": 1, "suppressed": 1,
-        "incomplete": False,
+        "files": 12, "live_objects": 0, "findings": 4, "errors": 1, "warnings": 2,
+        "infos": 1, "suppressed": 1, "incomplete": False,
     }
     error = next(f for f in doc["findings"] if f["rule"] == "P003")
     assert list(error) == [

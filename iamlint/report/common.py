@@ -48,6 +48,7 @@ def where(location: Location) -> str:
 def summary_counts(result: Result) -> dict[str, int | bool]:
     return {
         "files": result.files,
+        "live_objects": result.live_objects,
         "findings": len(result.findings),
         "errors": result.count(Severity.ERROR),
         "warnings": result.count(Severity.WARNING),

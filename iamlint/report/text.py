@@ -43,9 +43,18 @@ def _related_line(location, message: str, paint: _Paint) -> str:  # type: ignore
     return f"  {place}: note: {printable(message)}"
 
 
+def _scope(result: Result) -> str:
+    """`12 files`, `1,206 live objects`, or both (`check --aws`)."""
+    files = _plural(result.files, "file")
+    if not result.live_objects:
+        return files
+    live = f"{result.live_objects} live object{'' if result.live_objects == 1 else 's'}"
+    return f"{files} and {live}" if result.files else live
+
+
 def summary_line(result: Result) -> str:
     """`Found 3 findings (2 errors, 1 warning, 0 info) in 12 files; 1 suppressed.`"""
-    files = _plural(result.files, "file")
+    files = _scope(result)
     tail = f"; {len(result.suppressed)} suppressed" if result.suppressed else ""
     if result.incomplete:
         tail += "; incomplete: live reads failed (X005)"

@@ -10,8 +10,8 @@ from typing import Any
 
 import boto3
 import pytest
-from conftest import ACCOUNT, ISSUER, PROVIDER_ARN, REGION, _create_account, _document
 from live_faults import count_requests
+from moto_account import ACCOUNT, ISSUER, PROVIDER_ARN, REGION, _create_account, _document
 from typer.testing import CliRunner
 
 from iamlint.api import LintOptions, lint

@@ -11,7 +11,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.stub import Stubber
-from conftest import ACCOUNT, ISSUER, NODE_ROLE_ARN, PROVIDER_ARN, REGION, _document
+from moto_account import ACCOUNT, ISSUER, NODE_ROLE_ARN, PROVIDER_ARN, REGION, _document
 
 from iamlint.api import lint_documents
 from iamlint.config import Config
