@@ -128,6 +128,17 @@ def arn_problems(text: Any, context: ArnContext = "resource") -> list[str]:
     value; "principal": an `AWS` principal value, which may also be `*` or a bare 12-digit
     account ID). Empty when fine, when the value is `*`, or when it holds a placeholder
     (unresolved values are not errors)."""
+    if isinstance(text, str):  # the same ARNs recur across a repository's files
+        return list(_string_arn_problems(text, context))
+    return _arn_problems(text, context)
+
+
+@lru_cache(maxsize=1 << 16)
+def _string_arn_problems(text: str, context: ArnContext) -> tuple[str, ...]:
+    return tuple(_arn_problems(text, context))
+
+
+def _arn_problems(text: Any, context: ArnContext) -> list[str]:
     if contains_placeholder(text):  # also CloudFormation intrinsics ({"Fn::GetAtt": ...})
         return []
     if not isinstance(text, str):
