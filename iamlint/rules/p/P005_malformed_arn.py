@@ -45,9 +45,9 @@ prints it).
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from iamlint.finding import Finding
-from iamlint.load.document import Pointer
 from iamlint.model import Model
 from iamlint.rules.base import RuleContext, finding
 from iamlint.rules.p._policy import Statement, statements
@@ -70,21 +70,35 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
 
     for policy in model.policies:
         for statement in statements(policy):
-            for value, pointer, context in _arn_values(statement):
+            for value, path, context in _arn_values(statement):
                 if context == "principal" and UNIQUE_ID.match(value.strip()):
                     continue
                 problems = arn_problems(value, context)
                 if problems:
+                    pointer = statement.pointer.child(*path)  # only for a finding: pointers cost
                     yield finding("P005", pointer, _message(value, problems), resource=policy.label)
 
 
-def _arn_values(statement: Statement) -> Iterator[tuple[str, Pointer, str]]:
+def _arn_values(statement: Statement) -> Iterator[tuple[str, tuple[Any, ...], str]]:
+    """(value, path inside the statement, context) of every ARN-bearing string."""
+    data = statement.data
     for key in ("Resource", "NotResource"):
-        for value, pointer in statement.strings(key):
-            yield value, pointer, "resource"
+        yield from _strings(data.get(key), (key,), "resource")
     for key in ("Principal", "NotPrincipal"):
-        for value, pointer in statement.strings(key, "AWS"):
-            yield value, pointer, "principal"
+        principal = data.get(key)
+        if isinstance(principal, dict):
+            yield from _strings(principal.get("AWS"), (key, "AWS"), "principal")
+
+
+def _strings(
+    node: Any, path: tuple[Any, ...], context: str
+) -> Iterator[tuple[str, tuple[Any, ...], str]]:
+    if isinstance(node, str):
+        yield node, path, context
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            if isinstance(item, str):
+                yield item, (*path, index), context
 
 
 def _message(value: str, problems: list[str]) -> str:
