@@ -304,7 +304,8 @@ def _summary(output: Path) -> str:
         summary = json.loads(output.read_text())["summary"]
     except (OSError, ValueError, KeyError):
         return "no report"
-    return f"{summary['files']} live objects, {summary['findings']} findings"
+    live = summary.get("live_objects", summary["files"])
+    return f"{live} live objects, {summary['findings']} findings"
 
 
 # --- report ----------------------------------------------------------------------
