@@ -85,15 +85,8 @@ from iamlint.rules.e._pull import (
     role_label,
     role_permissions,
 )
-from iamlint.rules.f._ecs import ExecUse, exec_enabled_tasks, raw_field
+from iamlint.rules.f._ecs import SSM_ACTIONS, ExecUse, exec_enabled_tasks, raw_field
 from iamlint.rules.registry import rule
-
-SSM_ACTIONS = (
-    "ssmmessages:CreateControlChannel",
-    "ssmmessages:CreateDataChannel",
-    "ssmmessages:OpenControlChannel",
-    "ssmmessages:OpenDataChannel",
-)
 
 
 @rule(

@@ -72,15 +72,9 @@ from iamlint.rules.e._pull import (
     role_label,
     role_permissions,
 )
-from iamlint.rules.f._ecs import exec_enabled_tasks
+from iamlint.rules.f._ecs import SSM_ACTIONS, exec_enabled_tasks
 from iamlint.rules.registry import rule
 
-SSM_ACTIONS = (
-    "ssmmessages:CreateControlChannel",
-    "ssmmessages:CreateDataChannel",
-    "ssmmessages:OpenControlChannel",
-    "ssmmessages:OpenDataChannel",
-)
 # Endpoint service -> the actions requests through it are authorised for (lower case)
 ECR_ENDPOINTS = {
     "ecr.api": {AUTH_ACTION.lower()},

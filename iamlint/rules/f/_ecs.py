@@ -18,6 +18,14 @@ from iamlint.load.document import Pointer
 from iamlint.model import EcsService, Model, TaskDefinition
 from iamlint.record import field, record
 
+# what the ECS Exec agent in a task calls, with the task role's credentials
+SSM_ACTIONS = (
+    "ssmmessages:CreateControlChannel",
+    "ssmmessages:CreateDataChannel",
+    "ssmmessages:OpenControlChannel",
+    "ssmmessages:OpenDataChannel",
+)
+
 
 @record
 class ExecUse:
