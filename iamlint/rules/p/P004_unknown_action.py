@@ -68,11 +68,12 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             continue
         for statement in statements(policy):
             for key in ("Action", "NotAction"):
-                for value, pointer in statement.strings(key):
+                for value, path in statement.string_paths(key):
                     if value == "*" or contains_placeholder(value):
                         continue
                     if value == value.strip() and is_known_action(value):
                         continue
+                    pointer = statement.pointer_at(path)
                     yield finding("P004", pointer, _message(value), resource=policy.label)
 
 

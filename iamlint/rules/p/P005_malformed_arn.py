@@ -75,30 +75,18 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
                     continue
                 problems = arn_problems(value, context)
                 if problems:
-                    pointer = statement.pointer.child(*path)  # only for a finding: pointers cost
+                    pointer = statement.pointer_at(path)
                     yield finding("P005", pointer, _message(value, problems), resource=policy.label)
 
 
 def _arn_values(statement: Statement) -> Iterator[tuple[str, tuple[Any, ...], str]]:
     """(value, path inside the statement, context) of every ARN-bearing string."""
-    data = statement.data
     for key in ("Resource", "NotResource"):
-        yield from _strings(data.get(key), (key,), "resource")
+        for value, path in statement.string_paths(key):
+            yield value, path, "resource"
     for key in ("Principal", "NotPrincipal"):
-        principal = data.get(key)
-        if isinstance(principal, dict):
-            yield from _strings(principal.get("AWS"), (key, "AWS"), "principal")
-
-
-def _strings(
-    node: Any, path: tuple[Any, ...], context: str
-) -> Iterator[tuple[str, tuple[Any, ...], str]]:
-    if isinstance(node, str):
-        yield node, path, context
-    elif isinstance(node, list):
-        for index, item in enumerate(node):
-            if isinstance(item, str):
-                yield item, (*path, index), context
+        for value, path in statement.string_paths(key, "AWS"):
+            yield value, path, "principal"
 
 
 def _message(value: str, problems: list[str]) -> str:

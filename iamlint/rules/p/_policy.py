@@ -66,6 +66,21 @@ class Statement:
     def strings(self, *keys: Any) -> list[tuple[str, Pointer]]:
         return [(v, p) for v, p in self.items(*keys) if isinstance(v, str)]
 
+    def string_paths(self, *keys: Any) -> list[tuple[str, tuple[Any, ...]]]:
+        """As `strings`, with each value's path inside the statement instead of a Pointer:
+        rules that look at every value build the Pointer (`pointer_at`) only for a finding."""
+        node: Any = self.data
+        for key in keys:
+            if not isinstance(node, dict) or key not in node:
+                return []
+            node = node[key]
+        if isinstance(node, list):
+            return [(v, (*keys, i)) for i, v in enumerate(node) if isinstance(v, str)]
+        return [(node, keys)] if isinstance(node, str) else []
+
+    def pointer_at(self, path: tuple[Any, ...]) -> Pointer:
+        return self.pointer.child(*path)
+
 
 def statements(policy: Policy) -> list[Statement]:
     """The policy's statements; read once per policy (every P rule walks every policy)."""
