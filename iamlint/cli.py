@@ -138,9 +138,7 @@ def check(
     no_progress: Annotated[bool, typer.Option("--no-progress", help="No progress bar")] = False,
     show_diff: Annotated[
         bool,
-        typer.Option(
-            "--diff", help="Print the mechanical fixes as a unified diff; write nothing"
-        ),
+        typer.Option("--diff", help="Print the mechanical fixes as a unified diff; write nothing"),
     ] = False,
     apply_fixes: Annotated[
         bool, typer.Option("--fix", help="Apply the mechanical fixes, then report what remains")
@@ -150,6 +148,16 @@ def check(
     ] = False,
     profile: ProfileOption = None,
     region: RegionOption = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option(
+            "--jobs",
+            "-j",
+            min=0,
+            max=64,
+            help="Processes for large runs (0: one per core, at most 4; 1: no extra process)",
+        ),
+    ] = None,
 ) -> None:
     """Lint files and directories."""
     if output_format not in FORMATS:
@@ -164,7 +172,7 @@ def check(
         raise _fail(str(error)) from None
     targets = list(paths or ["."])
     # a new baseline records everything, including what an old baseline hides
-    options = LintOptions(baseline=None if write_baseline else baseline)
+    options = LintOptions(baseline=None if write_baseline else baseline, jobs=jobs)
     if changed_only:
         options.only_files = {_display(p) for p in targets}
         targets = ["."]

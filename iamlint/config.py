@@ -43,6 +43,7 @@ class Config:
     default_namespace: str = "default"
     trust_policy_max_chars: int = 2048
     max_file_bytes: int = 20 * 1024 * 1024
+    jobs: int = 0  # processes for large runs: 0 = as many as there are cores (at most 4)
     clusters: list[ClusterFact] = field(default_factory=list)
     accounts: dict[str, str] = field(default_factory=dict)  # account id -> alias
     policy_packs: list[str] = field(default_factory=list)
@@ -56,6 +57,7 @@ class Config:
         return Path(self.source).parent if self.source else None
 
 
+MAX_JOBS = 64
 CONFIG_NAMES = (".iamlint.yaml", ".iamlint.yml")
 TOML_TABLE = "[tool.iamlint]"
 TRUST_POLICY_MAX_QUOTA = 8192  # AWS's highest "role trust policy length" quota
@@ -413,6 +415,14 @@ def _set_max_file_bytes(config: Config, value: Any, checker: _Checker, path: Key
     config.max_file_bytes = _positive_int(value, checker, path)
 
 
+def _set_jobs(config: Config, value: Any, checker: _Checker, path: KeyPath) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_JOBS:
+        raise checker.error(
+            path, f"{_label(path)} must be an integer from 0 (automatic) to {MAX_JOBS}"
+        )
+    config.jobs = value
+
+
 def _set_policy_packs(config: Config, value: Any, checker: _Checker, path: KeyPath) -> None:
     root = config.root
     packs = _strings(value, checker, path)
@@ -456,8 +466,9 @@ CLUSTER_KEYS = ("name", "account_id", "region", "oidc_issuer")
 def _set_clusters(config: Config, value: Any, checker: _Checker, path: KeyPath) -> None:
     if not isinstance(value, list):
         raise checker.error(
-            path, f"clusters must be a list of {{name, account_id, region, oidc_issuer}}, "
-            f"not {_type_name(value)}"
+            path,
+            f"clusters must be a list of {{name, account_id, region, oidc_issuer}}, "
+            f"not {_type_name(value)}",
         )
     clusters: list[ClusterFact] = []
     for index, entry in enumerate(value):
@@ -518,6 +529,7 @@ _SETTERS: dict[str, Callable[[Config, Any, _Checker, KeyPath], None]] = {
     "default-namespace": _set_default_namespace,
     "trust-policy-max-chars": _set_trust_policy_max_chars,
     "max-file-bytes": _set_max_file_bytes,
+    "jobs": _set_jobs,
     "clusters": _set_clusters,
     "accounts": _set_accounts,
     "policy-packs": _set_policy_packs,

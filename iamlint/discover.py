@@ -54,55 +54,105 @@ def _display(path: str) -> str:
 
 
 def _walk(root: Path, matcher: ExcludeMatcher) -> list[tuple[Candidate, str]]:
-    """Candidates found under `root`, each with its real path (to drop duplicates)."""
-    results = []
+    """Candidates found under `root`, each with its real path (to drop duplicates).
+
+    Top-down and depth-first in name order, like `os.walk`: a directory's files, then its
+    subdirectories. `os.scandir` gives each entry's type without a `stat` per file.
+    Symbolic links to directories are not followed; unreadable directories are skipped.
+    """
+    results: list[tuple[Candidate, str]] = []
     seen_dirs: set[tuple[int, int]] = set()
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False, onerror=None):
-        try:
-            stat = os.stat(dirpath)
-            key = (stat.st_dev, stat.st_ino)
-        except OSError:
-            dirnames[:] = []
+    # a walked directory is never a symbolic link: its real path is its parent's plus its
+    # name, so only the root needs `realpath` (which looks at every directory above)
+    pending = [(str(root), "", _with_separator(_identity(str(root))))]
+    while pending:
+        dirpath, rel_dir, real_prefix = pending.pop()
+        listed = _list_directory(dirpath, seen_dirs)
+        if listed is None:
             continue
-        if key in seen_dirs:
-            dirnames[:] = []
-            continue
-        seen_dirs.add(key)
-        real_dir = _identity(dirpath)
-        rel_dir = _display(os.path.relpath(dirpath, root)) if dirpath != str(root) else ""
-        dirnames[:] = sorted(
+        files, subdirs = listed
+        _add_files(results, rel_dir, real_prefix, files, matcher)
+        subdirs = [
             d
-            for d in dirnames
+            for d in subdirs
             if d not in SKIP_DIRS
             and not d.startswith(".")
             and not matcher.excluded(_join(rel_dir, d) + "/")
+        ]
+        pending.extend(
+            (os.path.join(dirpath, d), _join(rel_dir, d), f"{real_prefix}{d}{os.sep}")
+            for d in reversed(subdirs)
         )
-        for name in sorted(filenames):
-            if not name.endswith(EXTENSIONS) or name.startswith("."):
-                continue
-            full = os.path.join(dirpath, name)
-            display = _display(full)
-            if matcher.excluded(_join(rel_dir, name)) or matcher.excluded(display):
-                continue
-            identity = _file_identity(full, real_dir, name)
-            if identity is not None:
-                results.append((Candidate(display, full, False), identity))
     return results
 
 
-def _file_identity(path: str, real_dir: str, name: str) -> str | None:
-    """The real path of a walked file, or None for a FIFO, socket or device (see
-    `_is_special_file`). One `lstat` for a plain file: a `realpath` per file would look at
-    every directory above it again."""
+def _with_separator(directory: str) -> str:
+    return directory if directory.endswith(os.sep) else directory + os.sep
+
+
+def _list_directory(
+    dirpath: str, seen_dirs: set[tuple[int, int]]
+) -> tuple[list[os.DirEntry[str]], list[str]] | None:
+    """A directory's file entries and the subdirectories to walk, both sorted by name;
+    None when it cannot be read or was already walked (a bind mount loop)."""
     try:
-        mode = os.lstat(path).st_mode
+        status = os.stat(dirpath)
+        key = (status.st_dev, status.st_ino)
+        if key in seen_dirs:
+            return None
+        seen_dirs.add(key)
+        with os.scandir(dirpath) as entries:
+            listed = sorted(entries, key=lambda entry: entry.name)
     except OSError:
-        return os.path.join(real_dir, name)
-    if stat.S_ISLNK(mode):
-        return None if _is_special_file(path) else _identity(path)
-    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
         return None
-    return os.path.join(real_dir, name)
+    files, subdirs = [], []
+    for entry in listed:
+        if _is_directory(entry):
+            if not entry.is_symlink():
+                subdirs.append(entry.name)
+        elif entry.name.endswith(EXTENSIONS) and not entry.name.startswith("."):
+            files.append(entry)
+    return files, subdirs
+
+
+def _is_directory(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
+def _add_files(
+    results: list[tuple[Candidate, str]],
+    rel_dir: str,
+    real_prefix: str,
+    files: list[os.DirEntry[str]],
+    matcher: ExcludeMatcher,
+) -> None:
+    for entry in files:
+        name = entry.name
+        full = entry.path
+        display = _display(full)
+        if matcher.patterns and (
+            matcher.excluded(_join(rel_dir, name)) or matcher.excluded(display)
+        ):
+            continue
+        identity = _entry_identity(entry, real_prefix)
+        if identity is not None:
+            results.append((Candidate(display, full, False), identity))
+
+
+def _entry_identity(entry: os.DirEntry[str], real_prefix: str) -> str | None:
+    """The real path of a walked file, or None for a FIFO, socket or device (see
+    `_is_special_file`). The directory entry knows its type: no `realpath` per file."""
+    try:
+        if entry.is_file(follow_symlinks=False):
+            return real_prefix + entry.name
+        if entry.is_symlink():
+            return None if _is_special_file(entry.path) else _identity(entry.path)
+    except OSError:
+        return real_prefix + entry.name
+    return None
 
 
 def _is_special_file(path: str) -> bool:

@@ -213,3 +213,17 @@ def test_apply_mapping_on_plain_data() -> None:
     assert config.default_namespace == "team-a" and config.clusters == [ClusterFact("c")]
     with pytest.raises(ConfigError, match=r"^f\.yaml: unknown key 'nope'"):
         apply_mapping(config, {"nope": 1}, "f.yaml")
+
+
+def test_jobs_reads_zero_for_automatic_and_a_count(tmp_path: Path) -> None:
+    assert load_config(tmp_path).jobs == 0
+    write(tmp_path / ".iamlint.yaml", "jobs: 2\n")
+    assert load_config(tmp_path).jobs == 2
+
+
+@pytest.mark.parametrize("value", ["-1", "65", "true", '"2"'])
+def test_jobs_is_an_integer_from_zero_to_the_maximum(tmp_path: Path, value: str) -> None:
+    write(tmp_path / ".iamlint.yaml", f"jobs: {value}\n")
+    message = error_of(tmp_path)
+    assert "jobs must be an integer from 0 (automatic) to 64" in message
+    assert ".iamlint.yaml" in message

@@ -20,6 +20,7 @@ Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _constructor = yaml.constructor.SafeConstructor()
 
 _STR = "tag:yaml.org,2002:str"
+_ScalarNode = yaml.ScalarNode
 _MERGE = "tag:yaml.org,2002:merge"
 _SCALAR_CONSTRUCTORS = {
     "tag:yaml.org,2002:int": _constructor.construct_yaml_int,
@@ -58,6 +59,8 @@ CFN_TAGS = {
 _HELM_SOURCE = re.compile(r"^# Source: (.+?)\s*$", re.MULTILINE)
 # A flow collection this deep would overflow the C composer's stack; check before composing.
 MAX_DEPTH = 200
+# a line's indentation followed by block indicators (`- `, `? `, `: `)
+_BLOCK_PREFIX = re.compile(r"^[ \t]*(?:[-?:](?:[ \t]+|$))*", re.MULTILINE)
 
 
 class FlowKey(str):
@@ -94,7 +97,7 @@ def load_yaml(source: SourceFile, max_nodes: int | None = None) -> list[Document
             source,
             data,
             "yaml",
-            _NodeResolver(node).span,
+            _NodeResolver(node, text, index).span,
             index=index,
             helm_source=_helm_source_for(node, helm_sources),
         )
@@ -184,14 +187,13 @@ def _reader_error(text: str, exc: yaml.reader.ReaderError) -> ParseError:
 
 def _depth_bound(text: str) -> int:
     """A cheap upper bound of collection nesting: every flow collection opens with `[`/`{`;
-    block nesting grows by indentation or by compact indicators on one line (`- - - x`),
-    and a sequence may share its parent mapping's indentation, hence the factor 2."""
+    a block collection nests by indentation or by compact indicators at the start of a
+    line (`- - ? x`), so a line's indentation-and-indicators prefix bounds the block
+    levels open on it (plus one for a key on that line). A sequence may share its parent
+    mapping's indentation, hence the factor 2. One regex pass, no Python loop per line."""
     flow = text.count("[") + text.count("{")
-    block = 0
-    for line in text.splitlines():
-        indicators = line.count("-") + line.count("?") + line.count(":")
-        block = max(block, len(line) - len(line.lstrip()) + indicators)
-    return flow + 2 * block + 2
+    prefix = max(map(len, _BLOCK_PREFIX.findall(text)), default=0)
+    return flow + 2 * (prefix + 1) + 2
 
 
 def _helm_source_for(node: yaml.Node, sources: list[tuple[int, str]]) -> str | None:
@@ -259,6 +261,8 @@ class _Builder:
     def _construct(self, node: yaml.Node, depth: int) -> Any:
         if self.budget is None:  # no aliases: every node is built once, nothing to share
             return self._construct_new(node, depth)
+        if node.__class__ is _ScalarNode and node.tag == _STR:
+            return node.value  # a string is immutable: sharing it needs no memo
         key = id(node)
         if key in self.memo:
             return self.memo[key]
@@ -279,19 +283,38 @@ class _Builder:
         if isinstance(node, yaml.ScalarNode):
             return scalar_value(node)
         if isinstance(node, yaml.SequenceNode):
-            return [self._construct(child, depth + 1) for child in node.value]
+            return self._sequence(node, depth)
         return self._mapping(node, depth)
+
+    # Plain string scalars are most nodes: they are taken inline, without a call each.
+
+    def _sequence(self, node: yaml.SequenceNode, depth: int) -> list[Any]:
+        construct = self._construct
+        return [
+            child.value
+            if child.__class__ is _ScalarNode and child.tag == _STR
+            else construct(child, depth + 1)
+            for child in node.value
+        ]
 
     def _mapping(self, node: yaml.MappingNode, depth: int) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         merged: dict[Any, Any] = {}
         merges = 0
+        construct = self._construct
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
+            if key_node.tag == _STR and key_node.__class__ is _ScalarNode:
+                key = key_node.value
+            elif key_node.tag == _MERGE:
                 merged.update(self._merge_sources(value_node, depth))
                 merges += 1
                 continue
-            result[mapping_key(key_node)] = self._construct(value_node, depth + 1)
+            else:
+                key = mapping_key(key_node)
+            if value_node.tag == _STR and value_node.__class__ is _ScalarNode:
+                result[key] = value_node.value
+            else:
+                result[key] = construct(value_node, depth + 1)
         if len(result) + merges != len(node.value):
             self.repeated.append(node)  # a key written twice: the last one's value is kept
         if merged:
@@ -351,8 +374,15 @@ def scalar_value(node: yaml.ScalarNode) -> Any:
 
 
 class _NodeResolver:
-    def __init__(self, root: yaml.Node) -> None:
+    def __init__(self, root: yaml.Node, text: str, index: int) -> None:
         self.root = root
+        self.text = text  # and `index`: enough to compose the node tree again
+        self.index = index
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Sent to another process (`iamlint.parallel`), the node tree stays behind: the
+        receiver composes the text again, only if a finding asks for a position."""
+        return (_RecomposingResolver, (self.text, self.index))
 
     def span(self, path: Path, key: bool) -> Span | None:
         node: yaml.Node = self.root
@@ -390,3 +420,18 @@ def _child(node: yaml.Node, part: Any) -> tuple[yaml.Node | None, yaml.Node] | N
                 if merged is not None:
                     return merged
     return found
+
+
+class _RecomposingResolver:
+    """A `_NodeResolver` that composes its document's text on first use."""
+
+    def __init__(self, text: str, index: int) -> None:
+        self.text = text
+        self.index = index
+        self._resolver: _NodeResolver | None = None
+
+    def span(self, path: Path, key: bool) -> Span | None:
+        if self._resolver is None:
+            nodes = list(yaml.compose_all(self.text, Loader=Loader))
+            self._resolver = _NodeResolver(nodes[self.index], self.text, self.index)
+        return self._resolver.span(path, key)
