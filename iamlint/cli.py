@@ -535,6 +535,7 @@ def _merge_kube(read, kube, config) -> None:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
+    """The `iamlint` command. Use `app` to run it inside another program: this exits."""
     # Every object of a run lives until the process exits: the cyclic collector would only
     # walk them again and again (see iamlint.api._gc_paused), even after the run returns.
     gc.disable()
@@ -542,7 +543,36 @@ def main() -> None:
         app(prog_name="iamlint")
     except KeyboardInterrupt:
         sys.stderr.write("iamlint: interrupted\n")
-        sys.exit(130)
+        _exit_now(130)
+    except SystemExit as done:
+        _exit_now(_exit_code(done.code))
+    _exit_now(0)
+
+
+def _exit_code(code: object) -> int:
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    sys.stderr.write(f"{code}\n")  # what `sys.exit("message")` would print
+    return 1
+
+
+def _exit_now(code: int) -> None:
+    """Flush, run the atexit handlers, and leave without tearing down the interpreter.
+
+    Freeing every object of a large run one by one took longer than a tenth of the run
+    (0.28 s of 3 s on bench/'s 10,000 files) for nothing: the process is ending anyway.
+    """
+    import atexit
+
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # `| head` closed the pipe; a closed stream
+            code = code or 1
+    atexit._run_exitfuncs()
+    os._exit(code)
 
 
 if __name__ == "__main__":
