@@ -127,9 +127,34 @@ def throughput(report: Report, files: int, repeat: int) -> Path:
         return tree
     target = "<= 2x" if files == 10_000 else ""
     ratio = f"{lint.seconds / floor.seconds:.2f}x floor"
-    report.add(Row("iamlint check --format json", label, lint.seconds, lint.rss_mb, ratio, target))
+    note = f"default `--jobs`: {_processes()}; RSS of the largest process"
+    report.add(
+        Row("iamlint check --format json", label, lint.seconds, lint.rss_mb, ratio, target, note)
+    )
     report.scaling.append((files, floor, lint))
+    if files <= 10_000:
+        single = best_of(times, [*check, "--jobs", "1"], DATA)
+        if ok(single):
+            ratio = f"{single.seconds / floor.seconds:.2f}x floor"
+            report.add(
+                Row(
+                    "iamlint check --jobs 1 (one process)",
+                    label,
+                    single.seconds,
+                    single.rss_mb,
+                    ratio,
+                )
+            )
     return tree
+
+
+def _processes() -> str:
+    """What `--jobs 0` (the default) uses on this machine."""
+    from iamlint.parallel import MAX_AUTO_JOBS, available_cores, can_fork
+
+    if not can_fork():
+        return "1 process (no fork here)"
+    return f"{min(available_cores(), MAX_AUTO_JOBS)} processes"
 
 
 def count_findings(report: Report, tree: Path) -> None:
@@ -217,14 +242,27 @@ def parliament(report: Report, binaries: Path, tree: Path, repeat: int) -> None:
     label = f"{count:,} policies"
     theirs = best_of(
         repeat,
-        [str(binaries / "parliament"), "--directory", str(policies.relative_to(DATA)),
-         "--include_policy_extension", ".json", "--json"],
+        [
+            str(binaries / "parliament"),
+            "--directory",
+            str(policies.relative_to(DATA)),
+            "--include_policy_extension",
+            ".json",
+            "--json",
+        ],
         DATA,
     )
     ours = best_of(
         repeat,
-        [*iamlint_command(), "check", str(policies.relative_to(DATA)), "--format", "json",
-         "-o", os.devnull],
+        [
+            *iamlint_command(),
+            "check",
+            str(policies.relative_to(DATA)),
+            "--format",
+            "json",
+            "-o",
+            os.devnull,
+        ],
         DATA,
     )
     if not ok(theirs, (0, 1, 2)):
