@@ -5,11 +5,12 @@ discover -> load -> extract -> link -> rules -> suppress. The CLI is a thin laye
 
 from __future__ import annotations
 
+import errno
 import functools
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
 
 from iamlint.config import Config
@@ -186,52 +187,87 @@ class LoadedFile:
     finding: Finding | None = None
 
 
-# Below this many files one process reads them all: a fork costs more than it saves.
-PARALLEL_MIN_FILES = 400
+# Below this many YAML files one process reads them all: a fork costs more than it saves.
+PARALLEL_MIN_YAML_FILES = 200
 PARALLEL_MIN_DOCUMENTS = 1000
 
 
 def _load_all(
     candidates: list[Candidate], config: Config, jobs: int | None
-) -> Iterable[LoadedFile]:
-    """Read and parse every candidate, in order; shards in parallel when it pays. In one
-    process, one file at a time (the progress line follows it)."""
-    from iamlint.parallel import choose_jobs, run_forked
+) -> Iterator[LoadedFile]:
+    """Read and parse every candidate, handing them on one at a time and in order.
 
-    count = choose_jobs(jobs, len(candidates), PARALLEL_MIN_FILES)
+    With several processes: children parse the YAML files of the tail of the list (in
+    contiguous blocks), while this process reads the head, which the caller extracts
+    meanwhile, then every JSON file of the tail. JSON stays here because `json` is C:
+    sending parsed JSON through a pipe costs as much as parsing it, while YAML
+    construction is Python and worth sending."""
+    from iamlint.parallel import Workers, choose_jobs
+
+    count = choose_jobs(jobs, _yaml_count(candidates), PARALLEL_MIN_YAML_FILES)
     if count == 1:
-        return (_load_file(candidate, config) for candidate in candidates)
-    shards = _file_shards(candidates, count)
+        yield from (_load_file(candidate, config) for candidate in candidates)
+        return
+    head, blocks = _split_for_workers(candidates, count - 1)
     tasks = [
-        functools.partial(_load_shard, [candidates[i] for i in shard], config) for shard in shards
+        functools.partial(_load_shard, [c for c in block if not _is_json(c)], config)
+        for block in blocks
     ]
-    loaded: list[LoadedFile] = [None] * len(candidates)  # type: ignore[list-item]
-    for shard, results in zip(shards, run_forked(tasks), strict=True):
-        for index, result in zip(shard, results, strict=True):
-            loaded[index] = result
-    return loaded
+    with Workers(tasks) as workers:
+        yield from (_load_file(candidate, config) for candidate in head)
+        tail_json = [_load_file(c, config) for block in blocks for c in block if _is_json(c)]
+        json_files = iter(tail_json)
+        for index, block in enumerate(blocks):
+            yaml_files = iter(workers.result(index))
+            for candidate in block:
+                yield next(json_files) if _is_json(candidate) else next(yaml_files)
 
 
-# Reading and parsing a YAML file costs about six times a JSON file (bench/, 10k files).
-YAML_WEIGHT = 6
+def _is_json(candidate: Candidate) -> bool:
+    return candidate.display.endswith(".json")
 
 
-def _file_shards(candidates: list[Candidate], count: int) -> list[list[int]]:
-    """Candidate indexes per process, the first for this one. JSON files stay here:
-    sending parsed JSON back through a pipe costs as much as parsing it (`json` is C),
-    while YAML construction is Python, so YAML files are what the children take."""
-    shards: list[list[int]] = [[] for _ in range(count)]
-    loads = [0] * count
-    for index, candidate in enumerate(candidates):
-        if candidate.display.endswith(".json"):
-            shards[0].append(index)
-            loads[0] += 1
-    for index, candidate in enumerate(candidates):
-        if not candidate.display.endswith(".json"):
-            lightest = loads.index(min(loads))
-            shards[lightest].append(index)
-            loads[lightest] += YAML_WEIGHT
-    return shards
+def _yaml_count(candidates: list[Candidate]) -> int:
+    return sum(1 for candidate in candidates if not _is_json(candidate))
+
+
+# Costs relative to reading and parsing one JSON file (bench/, 10k files): reading and
+# parsing a YAML file, sending it from a worker (pickling both ways), and extracting a
+# file's documents into the model.
+YAML_COST = 6.4
+YAML_TRANSFER_COST = 1.1
+EXTRACT_COST = 0.5
+
+
+def _split_for_workers(
+    candidates: list[Candidate], workers: int
+) -> tuple[list[Candidate], list[list[Candidate]]]:
+    """The head for this process and `workers` contiguous blocks of the tail, sized so
+    that all finish together: this process reads every JSON file, and the head's YAML
+    files while it extracts the head; the workers parse the tail's YAML files."""
+    yaml_cost = YAML_COST + YAML_TRANSFER_COST
+    here = sum(1.0 for c in candidates if _is_json(c))
+    there = sum(yaml_cost for c in candidates if not _is_json(c))
+    split = 0
+    for split, candidate in enumerate(candidates):  # noqa: B007 - the split is the result
+        if here >= there / workers:
+            break
+        here += EXTRACT_COST + (0.0 if _is_json(candidate) else YAML_COST)
+        there -= 0.0 if _is_json(candidate) else yaml_cost
+    else:
+        split = len(candidates)
+    head, tail = candidates[:split], candidates[split:]
+    share = there / workers
+    blocks: list[list[Candidate]] = [[]]
+    spent = 0.0
+    for candidate in tail:
+        cost = 0.0 if _is_json(candidate) else yaml_cost
+        if spent + cost / 2 > share and len(blocks) < workers:
+            blocks.append([])
+            spent = 0.0
+        blocks[-1].append(candidate)
+        spent += cost
+    return head, blocks
 
 
 def _load_shard(candidates: list[Candidate], config: Config) -> list[LoadedFile]:
@@ -301,22 +337,47 @@ def _template_finding(candidate: Candidate, error: ParseError) -> Finding:
 
 
 def _read_text(path: str, limit: int) -> str:
+    """The file's text, read with plain system calls: a buffered file object costs more
+    to set up than a small file takes to read."""
     try:
-        size = os.path.getsize(path)
-        if size > limit:
-            raise ParseError(f"file is {size} bytes, over the limit of {limit} (max-file-bytes)")
-        with open(path, "rb") as handle:
-            # read(n) allocates n bytes first: ask for the size known, not for the limit
-            raw = handle.read(size + 1) if size else b""
-            if not size or len(raw) > size:  # a pipe (no size), or a file that grew since
-                raw += handle.read(limit + 1 - len(raw))
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     except IsADirectoryError:
         raise ParseError("is a directory") from None
     except OSError as error:
         raise ParseError(f"cannot read: {error.strerror or error}") from None
-    if len(raw) > limit:
-        raise ParseError(f"file is over the limit of {limit} bytes (max-file-bytes)")
+    try:
+        raw = _read_descriptor(descriptor, limit)
+    except OSError as error:
+        if error.errno == errno.EISDIR:
+            raise ParseError("is a directory") from None
+        raise ParseError(f"cannot read: {error.strerror or error}") from None
+    finally:
+        os.close(descriptor)
     return decode(raw)
+
+
+PIPE_CHUNK = 1 << 16
+
+
+def _read_descriptor(descriptor: int, limit: int) -> bytes:
+    size = os.fstat(descriptor).st_size
+    if size > limit:
+        raise ParseError(f"file is {size} bytes, over the limit of {limit} (max-file-bytes)")
+    # os.read(n) allocates n bytes first: ask for the size known, not for the limit; a
+    # pipe has no size, and a file may grow after the check: read on to the end or limit
+    chunks = []
+    total = 0
+    wanted = size + 1 if size else PIPE_CHUNK
+    while total <= limit:
+        chunk = os.read(descriptor, min(wanted, limit + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        wanted = PIPE_CHUNK
+    if total > limit:
+        raise ParseError(f"file is over the limit of {limit} bytes (max-file-bytes)")
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def parse_finding(display: str, error: ParseError) -> Finding:

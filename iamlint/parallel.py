@@ -58,18 +58,39 @@ def can_fork() -> bool:
 
 def run_forked(tasks: Sequence[Callable[[], Any]]) -> list[Any]:
     """Each task's result, in order: the first task runs here, the others in children."""
-    if len(tasks) <= 1 or not can_fork():
-        return [task() for task in tasks]
-    import pickle
+    if not tasks:
+        return []
+    with Workers(tasks[1:]) as workers:
+        first = tasks[0]()
+        return [first, *(workers.result(index) for index in range(len(tasks) - 1))]
 
-    children = [_start_child(task) for task in tasks[1:]]
-    try:
-        results = [tasks[0]()]
-        for task, child in zip(tasks[1:], children, strict=True):
-            results.append(_result_of(child, task, pickle.loads))
-        return results
-    finally:
-        for child in children:
+
+class Workers:
+    """Tasks started in forked children at once, their results collected on demand, so
+    that this process can do its own share of the work in between:
+
+        with Workers(tasks) as workers:
+            ...                      # this process's work, while the children run
+            workers.result(0)        # the first task's result (waits for it)
+
+    Without `fork` (or with other threads running) `result` runs the task here."""
+
+    def __init__(self, tasks: Sequence[Callable[[], Any]]) -> None:
+        self.tasks = list(tasks)
+        forking = len(self.tasks) > 0 and can_fork()
+        self.children = [_start_child(task) if forking else None for task in self.tasks]
+
+    def result(self, index: int) -> Any:
+        import pickle
+
+        child, self.children[index] = self.children[index], None
+        return _result_of(child, self.tasks[index], pickle.loads)
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for child in self.children:
             _reap(child)
 
 

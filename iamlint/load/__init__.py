@@ -31,7 +31,7 @@ def decode(raw: bytes) -> str:
         return _decode_with(raw, "utf-32")
     elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return _decode_with(raw, "utf-16")
-    if b"\x00" in raw[:8192]:
+    if raw.find(b"\x00", 0, 8192) != -1:
         raise ParseError("binary file (NUL bytes), not JSON or YAML")
     try:
         return raw.decode("utf-8")
@@ -57,7 +57,7 @@ def looks_like_json(text: str, path: str) -> bool:
 
 def load_text(source: SourceFile) -> list[Document]:
     """Parse a whole file's text into Documents (raises ParseError)."""
-    if not source.text.strip():
+    if not source.text or source.text.isspace():
         return []
     if looks_like_json(source.text, source.path):
         from iamlint.load.json_loader import load_json
