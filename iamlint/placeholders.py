@@ -134,8 +134,13 @@ def _marker_to_star(match: re.Match[str]) -> str:
 
 def is_cfn_intrinsic(value: Any) -> bool:
     """`{"Ref": ...}`, `{"Fn::Sub": ...}` and the other CloudFormation functions."""
+    kind = type(value)
+    if kind is str or kind is list:  # most values: no abstract-class check for them
+        return False
     return (
-        isinstance(value, Mapping) and len(value) == 1 and next(iter(value)) in CFN_INTRINSIC_KEYS
+        (kind is dict or isinstance(value, Mapping))
+        and len(value) == 1
+        and next(iter(value)) in CFN_INTRINSIC_KEYS
     )
 
 

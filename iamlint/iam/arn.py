@@ -138,7 +138,32 @@ def _string_arn_problems(text: str, context: ArnContext) -> tuple[str, ...]:
     return tuple(_arn_problems(text, context))
 
 
+# An ARN with nothing unusual: a known partition, a plain service name, a region code or
+# none, 12 digits or none, a resource without whitespace, wildcards or placeholder marks.
+_PLAIN_ARN = re.compile(
+    r"arn:(?:aws|aws-cn|aws-us-gov):([a-z0-9][a-z0-9\-.]*)"
+    r":((?:[a-z]{2,4}(?:-[a-z]+)+-\d{1,2})?):(\d{12})?:[^\s*?${}<>\[\]]+"
+)
+
+
+def _plainly_fine(text: str, context: ArnContext) -> bool:
+    """Most ARNs of a repository: what the full check would find nothing in, decided by
+    one regex and the service's field rules."""
+    match = _PLAIN_ARN.fullmatch(text)
+    if match is None:
+        return False
+    service, region, account = match.groups()
+    if context == "principal" and (service not in ("iam", "sts") or not account):
+        return False
+    rules = _agreed_rules(service) if service in _formats_by_service() else {}
+    return (not region or rules.get("region") is True) and (
+        not account or rules.get("account") is True
+    )
+
+
 def _arn_problems(text: Any, context: ArnContext) -> list[str]:
+    if isinstance(text, str) and _plainly_fine(text, context):
+        return []
     if contains_placeholder(text):  # also CloudFormation intrinsics ({"Fn::GetAtt": ...})
         return []
     if not isinstance(text, str):
@@ -279,8 +304,28 @@ def _field_rule(service: str, resource: str, field: str) -> bool | None:
     formats = _formats_by_service().get(service)
     if formats is None:
         return _fallback_rule(service, resource, field)
+    agreed = _agreed_rules(service).get(field)
+    if agreed is not None:  # every format of the service says the same: no matching
+        return agreed
     matching = _matching_formats(service, resource) or formats
     return any(f.region if field == "region" else f.account for f in matching)
+
+
+@lru_cache(maxsize=1024)
+def _agreed_rules(service: str) -> dict[str, bool]:
+    """The fields ("region", "account") that all of a service's formats have, or none
+    has (most services): the answer for any resource, without matching it."""
+    formats = _formats_by_service().get(service, ())
+    agreed = {}
+    for field, has in (
+        ("region", [f.region for f in formats]),
+        ("account", [f.account for f in formats]),
+    ):
+        if has and all(has):
+            agreed[field] = True
+        elif not any(has):
+            agreed[field] = False
+    return agreed
 
 
 @lru_cache(maxsize=8192)

@@ -96,9 +96,12 @@ def _document_problems(policy: Policy) -> Iterator[Problem]:
     if "Statement" not in document and not near_miss:
         # one finding: a mapping without Statement is often no policy at all
         found = f" (it has {', '.join(f'`{k}`' for k in document)})" if document else ""
-        yield root, (
-            f"policy has no `Statement`{found}: a policy is `Version` and `Statement`, a list "
-            "of statements with `Effect`, `Action`, and `Resource` or `Principal`"
+        yield (
+            root,
+            (
+                f"policy has no `Statement`{found}: a policy is `Version` and `Statement`, a list "
+                "of statements with `Effect`, `Action`, and `Resource` or `Principal`"
+            ),
         )
     else:
         for key in unknown:
@@ -108,151 +111,219 @@ def _document_problems(policy: Policy) -> Iterator[Problem]:
     if "Id" in document and not _is_string(document["Id"]):
         yield root.child("Id"), f"`Id` is {type_name(document['Id'])}: it must be a string"
     if "Statement" in document:
-        yield from _statement_list_problems(policy, document["Statement"], root.child("Statement"))
+        where = _Where(root.doc, (*root.path, "Statement"))
+        yield from _statement_list_problems(policy, document["Statement"], where)
+
+
+class _Where:
+    """A place in a document, made a Pointer only for a problem: a policy has some
+    twenty values, and almost all of them are fine."""
+
+    __slots__ = ("doc", "path")
+
+    def __init__(self, doc: Any, path: tuple[Any, ...]) -> None:
+        self.doc = doc
+        self.path = path
+
+    def pointer(self, *parts: Any, key: bool = False) -> Pointer:
+        return Pointer(self.doc, self.path + parts, key)
 
 
 def _version_problems(version: Any, pointer: Pointer) -> Iterator[Problem]:
     if version in VERSIONS or is_cfn_intrinsic(version):
         return
     if isinstance(version, str) and version.strip() in VERSIONS:
-        yield pointer, f"`Version` is `{version}` with whitespace: write `\"{version.strip()}\"`"
+        yield pointer, f'`Version` is `{version}` with whitespace: write `"{version.strip()}"`'
         return
     date_like = isinstance(version, str) and DATE_LIKE.match(version)
     hint = "did you mean `2012-10-17`? " if date_like else ""
-    yield pointer, (
-        f"`Version` is {code(version)}: {hint}the only valid values are `2012-10-17` "
-        "(current) and `2008-10-17` (legacy); write `\"Version\": \"2012-10-17\"`"
+    yield (
+        pointer,
+        (
+            f"`Version` is {code(version)}: {hint}the only valid values are `2012-10-17` "
+            '(current) and `2008-10-17` (legacy); write `"Version": "2012-10-17"`'
+        ),
     )
 
 
-def _statement_list_problems(policy: Policy, value: Any, pointer: Pointer) -> Iterator[Problem]:
+def _statement_list_problems(policy: Policy, value: Any, where: _Where) -> Iterator[Problem]:
     if is_cfn_intrinsic(value):
         return
     if isinstance(value, dict):
-        yield from _statement_problems(policy, value, pointer)
+        yield from _statement_problems(policy, value, where)
     elif isinstance(value, list):
         for index, item in enumerate(value):
             if isinstance(item, dict) and not is_cfn_intrinsic(item):
-                yield from _statement_problems(policy, item, pointer.child(index))
+                yield from _statement_problems(
+                    policy, item, _Where(where.doc, (*where.path, index))
+                )
             elif not is_cfn_intrinsic(item):
-                yield pointer.child(index), (
-                    f"statement {index + 1} is {type_name(item)}: each statement must be a "
-                    "mapping with `Effect`, `Action` and `Resource` or `Principal`"
+                yield (
+                    where.pointer(index),
+                    (
+                        f"statement {index + 1} is {type_name(item)}: each statement must be a "
+                        "mapping with `Effect`, `Action` and `Resource` or `Principal`"
+                    ),
                 )
     else:
-        yield pointer, (
-            f"`Statement` is {type_name(value)}: it must be a statement mapping or a list of them"
+        yield (
+            where.pointer(),
+            (
+                f"`Statement` is {type_name(value)}: it must be a statement mapping or a list "
+                "of them"
+            ),
         )
 
 
 def _statement_problems(
-    policy: Policy, statement: dict[str, Any], pointer: Pointer
+    policy: Policy, statement: dict[str, Any], where: _Where
 ) -> Iterator[Problem]:
     for key in statement:
         if key not in STATEMENT_KEYS:
-            yield pointer.child(key).at_key(), _unknown_key("statement key", key, STATEMENT_KEYS)
+            yield where.pointer(key, key=True), _unknown_key("statement key", key, STATEMENT_KEYS)
     if "Sid" in statement:
-        yield from _sid_problems(policy, statement["Sid"], pointer.child("Sid"))
+        yield from _sid_problems(policy, statement["Sid"], where)
     for name in STRING_OR_LIST:
-        if name in statement:
-            yield from _string_or_list(name, statement[name], pointer.child(name))
+        value = statement.get(name, "")
+        if type(value) is not str:
+            yield from _string_or_list(name, value, where, (name,))
     for name in PRINCIPALS:
         if name in statement:
-            yield from _principal_problems(name, statement[name], pointer.child(name))
+            yield from _principal_problems(name, statement[name], where)
     if "Condition" in statement:
-        yield from _condition_problems(statement["Condition"], pointer.child("Condition"))
+        yield from _condition_problems(statement["Condition"], where)
 
 
-def _sid_problems(policy: Policy, sid: Any, pointer: Pointer) -> Iterator[Problem]:
+def _sid_problems(policy: Policy, sid: Any, where: _Where) -> Iterator[Problem]:
     if is_cfn_intrinsic(sid):
         return
     if not isinstance(sid, str):
-        yield pointer, f"`Sid` is {type_name(sid)}: it must be a string"
+        yield where.pointer("Sid"), f"`Sid` is {type_name(sid)}: it must be a string"
         return
     if policy.kind in IAM_KINDS and not SID.match(sid):
         wanted = "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", sid))
         suggestion = f" (e.g. `{wanted}`)" if wanted else ""
-        yield pointer, (
-            f"`Sid` `{sid}` has characters IAM rejects: in an IAM policy a `Sid` holds only "
-            f"letters and digits{suggestion}"
+        yield (
+            where.pointer("Sid"),
+            (
+                f"`Sid` `{sid}` has characters IAM rejects: in an IAM policy a `Sid` holds only "
+                f"letters and digits{suggestion}"
+            ),
         )
 
 
-def _string_or_list(name: str, value: Any, pointer: Pointer) -> Iterator[Problem]:
+def _string_or_list(
+    name: str, value: Any, where: _Where, parts: tuple[Any, ...]
+) -> Iterator[Problem]:
+    """`value` at `parts` below `where`: a string or a list of strings."""
     if _is_string(value):
         return
     if isinstance(value, list):
         for index, item in enumerate(value):
             if not _is_string(item):
-                yield pointer.child(index), (
-                    f"`{name}` item {code(item)} is {type_name(item)}: every item must be a string"
+                yield (
+                    where.pointer(*parts, index),
+                    (
+                        f"`{name}` item {code(item)} is {type_name(item)}: every item must be a "
+                        "string"
+                    ),
                 )
         return
-    yield pointer, f"`{name}` is {type_name(value)}: it must be a string or a list of strings"
+    yield (
+        where.pointer(*parts),
+        (f"`{name}` is {type_name(value)}: it must be a string or a list of strings"),
+    )
 
 
-def _principal_problems(name: str, value: Any, pointer: Pointer) -> Iterator[Problem]:
+def _principal_problems(name: str, value: Any, where: _Where) -> Iterator[Problem]:
     if value == "*" or is_cfn_intrinsic(value):
         return
     if isinstance(value, str):
         kind = "Service" if value.strip().lower().endswith(".amazonaws.com") else "AWS"
-        yield pointer, (
-            f"`{name}` is the string {code(value)}: only `\"*\"` may be written as a string; "
-            f"name the principal type, e.g. `{{\"{kind}\": \"{value.strip()}\"}}`"
+        yield (
+            where.pointer(name),
+            (
+                f'`{name}` is the string {code(value)}: only `"*"` may be written as a string; '
+                f'name the principal type, e.g. `{{"{kind}": "{value.strip()}"}}`'
+            ),
         )
         return
     if not isinstance(value, dict):
-        yield pointer, (
-            f"`{name}` is {type_name(value)}: it must be `\"*\"` or a mapping such as "
-            "`{\"AWS\": \"arn:aws:iam::111122223333:root\"}`"
+        yield (
+            where.pointer(name),
+            (
+                f'`{name}` is {type_name(value)}: it must be `"*"` or a mapping such as '
+                '`{"AWS": "arn:aws:iam::111122223333:root"}`'
+            ),
         )
         return
     if not value:
-        yield pointer, f"`{name}` is empty: name at least one principal (`AWS`, `Service`, ...)"
+        yield (
+            where.pointer(name),
+            (f"`{name}` is empty: name at least one principal (`AWS`, `Service`, ...)"),
+        )
     for key, item in value.items():
         if key not in PRINCIPAL_TYPES:
-            yield pointer.child(key).at_key(), _unknown_key(f"`{name}` type", key, PRINCIPAL_TYPES)
+            yield (
+                where.pointer(name, key, key=True),
+                _unknown_key(f"`{name}` type", key, PRINCIPAL_TYPES),
+            )
         else:
-            yield from _string_or_list(f"{name}.{key}", item, pointer.child(key))
+            yield from _string_or_list(f"{name}.{key}", item, where, (name, key))
 
 
-def _condition_problems(value: Any, pointer: Pointer) -> Iterator[Problem]:
+def _condition_problems(value: Any, where: _Where) -> Iterator[Problem]:
     if is_cfn_intrinsic(value):
         return
     if not isinstance(value, dict):
-        yield pointer, (
-            f"`Condition` is {type_name(value)}: it must map operators to keys, e.g. "
-            "`{\"StringEquals\": {\"aws:SourceAccount\": \"111122223333\"}}`"
+        yield (
+            where.pointer("Condition"),
+            (
+                f"`Condition` is {type_name(value)}: it must map operators to keys, e.g. "
+                '`{"StringEquals": {"aws:SourceAccount": "111122223333"}}`'
+            ),
         )
         return
     for operator, block in value.items():
-        where = pointer.child(operator)
         if is_cfn_intrinsic(block):
             continue
         if not isinstance(block, dict):
-            yield where, (
-                f"condition operator `{operator}` maps to {type_name(block)}: it must map "
-                "condition keys to values, e.g. `{\"aws:SourceAccount\": \"111122223333\"}`"
+            yield (
+                where.pointer("Condition", operator),
+                (
+                    f"condition operator `{operator}` maps to {type_name(block)}: it must map "
+                    'condition keys to values, e.g. `{"aws:SourceAccount": "111122223333"}`'
+                ),
             )
             continue
         for key, values in block.items():
-            yield from _condition_values(operator, str(key), values, where.child(key))
+            if not _is_scalar(values):
+                parts = ("Condition", operator, key)
+                yield from _condition_values(operator, str(key), values, where, parts)
 
 
-def _condition_values(operator: str, key: str, value: Any, pointer: Pointer) -> Iterator[Problem]:
+def _condition_values(
+    operator: str, key: str, value: Any, where: _Where, parts: tuple[Any, ...]
+) -> Iterator[Problem]:
     if _is_scalar(value):
         return
     if isinstance(value, list):
         for index, item in enumerate(value):
             if not _is_scalar(item):
-                yield pointer.child(index), (
-                    f"value {code(item)} of `{operator}` `{key}` is {type_name(item)}: condition "
-                    "values are strings, numbers or booleans"
+                yield (
+                    where.pointer(*parts, index),
+                    (
+                        f"value {code(item)} of `{operator}` `{key}` is {type_name(item)}: "
+                        "condition values are strings, numbers or booleans"
+                    ),
                 )
         return
-    yield pointer, (
-        f"`{operator}` `{key}` is {type_name(value)}: a condition key takes a value or a list "
-        "of values (strings, numbers or booleans)"
+    yield (
+        where.pointer(*parts),
+        (
+            f"`{operator}` `{key}` is {type_name(value)}: a condition key takes a value or a list "
+            "of values (strings, numbers or booleans)"
+        ),
     )
 
 
