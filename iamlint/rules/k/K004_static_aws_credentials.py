@@ -48,7 +48,7 @@ use a profile (`AWS_PROFILE`) or IAM Identity Center.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from iamlint.finding import Finding
@@ -107,14 +107,14 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         yield from _kubeconfig_findings(kubeconfig.pointer)
 
 
-# (pointer to the entry's value, variable name, value)
-Variable = tuple[Pointer, Any, Any]
+# (pointer to the entry, the key of its value, variable name, value): the value's own
+# Pointer is made only for a finding
+Variable = tuple[Pointer, str, Any, Any]
 
 
 def _pairs(entries: list[EnvEntry], name_key: str, value_key: str) -> list[Variable]:
     return [
-        (pointer.child(value_key), item.get(name_key), item.get(value_key))
-        for pointer, item in entries
+        (pointer, value_key, item.get(name_key), item.get(value_key)) for pointer, item in entries
     ]
 
 
@@ -122,23 +122,26 @@ def _env_findings(
     variables: list[Variable], kind: str, where: str, readers: str, advice: str, resource: str
 ) -> Iterator[Finding]:
     """`where` follows the variable's name: "of container `app` of Deployment ns/app"."""
-    literal = {name: value for _, name, value in variables if isinstance(name, str)}
-    paired_key = _is_literal(literal.get("AWS_ACCESS_KEY_ID")) and bool(
-        ACCESS_KEY_ID.fullmatch(str(literal.get("AWS_ACCESS_KEY_ID")).strip())
-    )
-    for pointer, name, value in variables:
-        if not _is_literal(value):
+    for pointer, value_key, name, value in variables:
+        if not isinstance(value, str) or not value.strip():
             continue
-        what = _credential_kind(str(name), str(value), paired_key)
-        if what is None:
+        what = _credential_kind(str(name), value, lambda: _paired_key(variables))
+        if what is None or not _is_literal(value):
             continue
         yield finding(
             RULE,
-            pointer,
+            pointer.child(value_key),
             f"{kind} `{name}` {where} holds {what} in plain text (value not shown): "
             f"{readers}; {advice}",
             resource=resource,
         )
+
+
+def _paired_key(variables: list[Variable]) -> bool:
+    """A literal access key ID beside the secret makes any value of it a secret key."""
+    literal = {name: value for _, _, name, value in variables if isinstance(name, str)}
+    key_id = literal.get("AWS_ACCESS_KEY_ID")
+    return _is_literal(key_id) and bool(ACCESS_KEY_ID.fullmatch(str(key_id).strip()))
 
 
 def _task_definition_findings(task: TaskDefinition) -> Iterator[Finding]:
@@ -194,11 +197,11 @@ def _kubeconfig_findings(root: Pointer) -> Iterator[Finding]:
         )
 
 
-def _credential_kind(name: str, value: str, paired_key: bool) -> str | None:
+def _credential_kind(name: str, value: str, paired_key: Callable[[], bool]) -> str | None:
     text = value.strip()
     if ACCESS_KEY_ID.search(text):
         return "an AWS access key ID"
-    if name == "AWS_SECRET_ACCESS_KEY" and (SECRET_KEY.fullmatch(text) or paired_key):
+    if name == "AWS_SECRET_ACCESS_KEY" and (SECRET_KEY.fullmatch(text) or paired_key()):
         return "an AWS secret access key"
     if name == "AWS_SESSION_TOKEN" and len(text) >= MIN_SESSION_TOKEN:
         return "an AWS session token"
@@ -213,7 +216,7 @@ def _is_literal(value: Any) -> bool:
 
 def _annotation_findings(block: MetadataBlock, resource: str) -> Iterator[Finding]:
     for key, value in block.items.items():
-        if _is_literal(value) and ACCESS_KEY_ID.search(str(value)):
+        if isinstance(value, str) and ACCESS_KEY_ID.search(value) and _is_literal(value):
             yield _annotation_finding(block.pointer.child(key), key, block, resource)
 
 
