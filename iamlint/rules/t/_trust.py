@@ -5,8 +5,9 @@ Reading trust documents
   `kind == "trust"` policies plus `Role.trust` of every role).
 - `trust_statements(policy) -> Iterator[TrustStatement]`: its statements, normalised. A
   `TrustStatement` has `pointer` (the statement), `effect`/`allow`, the principals as
-  `PrincipalRef(value, pointer)` lists `aws`, `services`, `federated` (strings and lists
-  alike; non-string values such as `{"Fn::Sub": ...}` are kept, `.text` is "" for them),
+  `PrincipalRef` (`.value`, `.text`, `.pointer`) lists `aws`, `services`, `federated`
+  (strings and lists alike; non-string values such as `{"Fn::Sub": ...}` are kept,
+  `.text` is "" for them),
   `principal_star` (`"*"` or `{"AWS": "*"}`), `actions` (`ActionRef`s; empty when the
   statement uses `NotAction`) and `conditions` (`ConditionEntry`s).
 - `ConditionEntry`: one (operator, key) pair of a `Condition` block: `operator` as
@@ -14,7 +15,7 @@ Reading trust documents
   into `base` (canonical, without `ForAllValues:`/`ForAnyValue:` and `IfExists`),
   `qualifier` ("", "ForAllValues", "ForAnyValue"), `if_exists`, `negated`, `is_like`,
   `is_string_equality`; `key` as written and `key_lower`; `values`
-  (`ValueRef(value, pointer)`: a scalar is one value; `.texts()` gives the strings);
+  (`ValueRef`s: `.value` and `.pointer`; a scalar is one value; `.texts()` gives strings);
   `pointer` (the key's value), `.key_pointer` (the key), `.operator_pointer` (the
   operator key); `.restricts`: a positive test with a value other than a bare `*`.
   Keys are case-insensitive, values are not. The same key under two operators gives two
@@ -55,7 +56,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from iamlint.config import Config
 from iamlint.iam.arn import (
@@ -88,12 +89,29 @@ ASSUME_WEB_IDENTITY = "sts:assumerolewithwebidentity"
 _SCHEME = re.compile(r"^https?://", re.IGNORECASE)
 
 
-@record(frozen=True)
-class TextRef:
+class ValueRef:
+    """A value of a policy element with where it is written. The Pointer is made when
+    asked for (a finding): a run reads hundreds of thousands of values."""
+
+    __slots__ = ("doc", "path", "value")
+
+    def __init__(self, value: Any, doc: Any, path: tuple[Any, ...]) -> None:
+        self.value = value
+        self.doc = doc
+        self.path = path
+
+    @property
+    def pointer(self) -> Pointer:
+        return Pointer(self.doc, self.path)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.value!r}, {self.path!r})"
+
+
+class TextRef(ValueRef):
     """A string-or-other value of a policy element with where it is written."""
 
-    value: Any
-    pointer: Pointer
+    __slots__ = ()
 
     @property
     def text(self) -> str:
@@ -102,12 +120,6 @@ class TextRef:
 
 PrincipalRef = TextRef  # a principal value (AWS/Service/Federated entry)
 ActionRef = TextRef  # an Action entry
-
-
-@record(frozen=True)
-class ValueRef:
-    value: Any
-    pointer: Pointer
 
 
 @record(frozen=True)
@@ -275,18 +287,19 @@ def _read_statements(policy: Policy) -> Iterator[TrustStatement]:
 
 def _statement(policy: Policy, pointer: Pointer, data: dict[str, Any]) -> TrustStatement:
     statement = TrustStatement(policy=policy, pointer=pointer, data=data, effect=data.get("Effect"))
-    _read_principal(statement, data.get("Principal"), pointer.child("Principal"))
+    doc, path = pointer.doc, pointer.path
+    _read_principal(statement, data.get("Principal"), doc, (*path, "Principal"))
     if "Action" in data:
-        statement.actions = [
-            ActionRef(v, p) for v, p in _items(data["Action"], pointer.child("Action"))
-        ]
+        statement.actions = _refs(ActionRef, data["Action"], doc, (*path, "Action"))
     condition = data.get("Condition")
     if isinstance(condition, dict):
-        statement.conditions = list(_condition_entries(condition, pointer.child("Condition")))
+        statement.conditions = list(_condition_entries(condition, doc, (*path, "Condition")))
     return statement
 
 
-def _read_principal(statement: TrustStatement, principal: Any, pointer: Pointer) -> None:
+def _read_principal(
+    statement: TrustStatement, principal: Any, doc: Any, path: tuple[Any, ...]
+) -> None:
     if principal == "*":
         statement.principal_star = True
         return
@@ -298,28 +311,34 @@ def _read_principal(statement: TrustStatement, principal: Any, pointer: Pointer)
         ("Federated", statement.federated),
     ):
         if name in principal:
-            target.extend(
-                PrincipalRef(v, p) for v, p in _items(principal[name], pointer.child(name))
-            )
+            target.extend(_refs(PrincipalRef, principal[name], doc, (*path, name)))
     statement.principal_star = any(ref.text == "*" for ref in statement.aws)
 
 
-def _condition_entries(condition: dict[str, Any], pointer: Pointer) -> Iterator[ConditionEntry]:
+def _condition_entries(
+    condition: dict[str, Any], doc: Any, path: tuple[Any, ...]
+) -> Iterator[ConditionEntry]:
     for operator, block in condition.items():
         if not isinstance(operator, str) or not isinstance(block, dict):
             continue
         for key, value in block.items():
             if not isinstance(key, str):
                 continue
-            where = pointer.child(operator, key)
-            values = tuple(ValueRef(v, p) for v, p in _items(value, where))
-            yield ConditionEntry(operator=operator, key=key, values=values, pointer=where)
+            where = (*path, operator, key)
+            values = tuple(_refs(ValueRef, value, doc, where))
+            yield ConditionEntry(
+                operator=operator, key=key, values=values, pointer=Pointer(doc, where)
+            )
 
 
-def _items(value: Any, pointer: Pointer) -> list[tuple[Any, Pointer]]:
+_Ref = TypeVar("_Ref", bound=ValueRef)
+
+
+def _refs(kind: type[_Ref], value: Any, doc: Any, path: tuple[Any, ...]) -> list[_Ref]:
+    """One reference per item of a list, or one for a scalar."""
     if isinstance(value, list):
-        return [(item, pointer.child(index)) for index, item in enumerate(value)]
-    return [(value, pointer)]
+        return [kind(item, doc, (*path, index)) for index, item in enumerate(value)]
+    return [kind(value, doc, path)]
 
 
 # --- OIDC issuers ---------------------------------------------------------------
