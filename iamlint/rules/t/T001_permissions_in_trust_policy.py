@@ -46,6 +46,7 @@ roles the AWS managed `AmazonEKSFargatePodExecutionRolePolicy`).
 from collections.abc import Iterator
 
 from iamlint.finding import Finding, Severity
+from iamlint.iam.statements import statement_items
 from iamlint.model import TRUST, Model, Policy
 from iamlint.rules.base import RuleContext, finding
 from iamlint.rules.registry import rule
@@ -84,9 +85,17 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         for statement in trust_statements(policy):
             yield from _trust_statement(policy, statement)
     for policy in model.policies:
-        if policy.inferred and policy.kind != TRUST:
+        if policy.inferred and policy.kind != TRUST and _names_a_principal(policy):
             for statement in trust_statements(policy):
                 yield from _bare_statement(policy, statement)
+
+
+def _names_a_principal(policy: Policy) -> bool:
+    """Only a statement with a `Principal` can name a trust-only one (most identity
+    policies have none: no need to read their statements as trust statements)."""
+    return any(
+        isinstance(data.get("Principal"), dict) for _, _, data in statement_items(policy.document)
+    )
 
 
 def _trust_statement(policy: Policy, statement: TrustStatement) -> Iterator[Finding]:
