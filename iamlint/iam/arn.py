@@ -139,10 +139,11 @@ def _string_arn_problems(text: str, context: ArnContext) -> tuple[str, ...]:
 
 
 # An ARN with nothing unusual: a known partition, a plain service name, a region code or
-# none, 12 digits or none, a resource without whitespace, wildcards or placeholder marks.
+# none, 12 digits or none, a resource without whitespace or placeholder marks (wildcards
+# in the resource are fine: the field rules below do not depend on the resource then).
 _PLAIN_ARN = re.compile(
     r"arn:(?:aws|aws-cn|aws-us-gov):([a-z0-9][a-z0-9\-.]*)"
-    r":((?:[a-z]{2,4}(?:-[a-z]+)+-\d{1,2})?):(\d{12})?:[^\s*?${}<>\[\]]+"
+    r":((?:[a-z]{2,4}(?:-[a-z]+)+-\d{1,2})?):(\d{12})?:[^\s${}<>\[\]]+"
 )
 
 
