@@ -538,7 +538,13 @@ def parse_ecr_image(image: Any) -> EcrImage | None:
     a placeholder; check it with `iamlint.placeholders`)."""
     if not isinstance(image, str):
         return None
-    text = image.strip()
+    return _parse_ecr_text(image.strip())
+
+
+@lru_cache(maxsize=1 << 14)
+def _parse_ecr_text(text: str) -> EcrImage | None:
+    """(Cached: an image recurs across the workloads and task definitions of a repository;
+    the result is immutable.)"""
     registry, slash, rest = _split_registry(text)
     match = _ECR_REGISTRY.fullmatch(registry)
     if not match or not slash:
@@ -647,6 +653,9 @@ def _domain_problems(domain: str) -> list[str]:
 
 def _split_registry(text: str) -> tuple[str, str, str]:
     """`host/rest` at the first `/` outside `${...}`."""
+    if "{" not in text:
+        host, slash, rest = text.partition("/")
+        return host, slash, rest
     depth = 0
     for i, ch in enumerate(text):
         if ch == "{":
