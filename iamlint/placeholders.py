@@ -171,9 +171,10 @@ def _is_iam_variable_body(body: str) -> bool:
     return body in _IAM_ESCAPES or (_IAM_VARIABLE.fullmatch(body) is not None and "::" not in body)
 
 
-@lru_cache(maxsize=4096)
 @lru_cache(maxsize=1 << 16)  # the same values recur across a repository's files
 def _is_placeholder_text(text: str) -> bool:
+    if not _may_hold_placeholder(text):
+        return False
     stripped = text.strip()
     if not stripped:
         return False
@@ -191,8 +192,15 @@ def _is_placeholder_text(text: str) -> bool:
     return shell is not None and not _is_shell_exception(shell)
 
 
+def _may_hold_placeholder(text: str) -> bool:
+    """Every placeholder has a marker character or a hint word: most values have neither."""
+    return "<" in text or "{" in text or "$" in text or _WORD_HINT.search(text.lower()) is not None
+
+
 @lru_cache(maxsize=1 << 16)
 def _contains_placeholder_text(text: str) -> bool:
+    if not _may_hold_placeholder(text):
+        return False
     if _is_placeholder_text(text):
         return True
     if len(text) > 4096:  # not a value a rule checks field by field; look at the markers only
