@@ -85,6 +85,12 @@ def parse_arn(text: Any) -> Arn | None:
     split (`arn:${AWS::Partition}:iam::${AWS::AccountId}:role/x` parses)."""
     if not isinstance(text, str):
         return None
+    return _parse_arn_text(text)
+
+
+@lru_cache(maxsize=1 << 15)
+def _parse_arn_text(text: str) -> Arn | None:
+    """(Cached: an ARN recurs across rules and files; an `Arn` is immutable.)"""
     fields = split_arn(text.strip())
     if fields is None:
         return None
@@ -469,6 +475,7 @@ def _iam_arn(arn: Any, kind: str) -> Arn | None:
     return parsed
 
 
+@lru_cache(maxsize=1 << 15)
 def _split_resource(resource: str) -> tuple[str, str]:
     slash, colon = resource.find("/"), resource.find(":")
     cuts = [i for i in (slash, colon) if i >= 0]

@@ -178,7 +178,8 @@ def _next_member(
     match = _STRING.match(text, pos)
     if match is None:
         raise ValueError(f"expected a key at {pos}")
-    name = json.loads(match.group())
+    quoted = match.group()
+    name = quoted[1:-1] if "\\" not in quoted else json.loads(quoted)
     path = (*frame[0], name)
     keys[path] = (pos, match.end())
     seen = frame[4]
