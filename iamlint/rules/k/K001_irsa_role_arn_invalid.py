@@ -60,6 +60,7 @@ WANTED = "arn:aws:iam::<12-digit account>:role/<name>"
 # IAM role names (and paths): letters, digits and +=,.@_- ; the webhook's own check
 _ROLE_NAME = re.compile(r"[\w+=,.@\-/]+")
 _BARE_NAME = re.compile(r"[\w+=,.@\-]{1,64}")
+_WHITESPACE = re.compile(r"\s")  # the characters str.isspace() accepts, all of them
 
 
 @rule(
@@ -113,7 +114,7 @@ def _problem(value: Any) -> str | None:
             f"{shown} has leading or trailing whitespace: the webhook passes it verbatim to "
             f"the SDK as `AWS_ROLE_ARN` and STS rejects it; remove the whitespace"
         )
-    if any(c.isspace() for c in value):
+    if _WHITESPACE.search(value):
         return f"{shown} contains whitespace; write `{WANTED}`"
     if not value.startswith("arn:"):
         return _not_an_arn(shown, value)
