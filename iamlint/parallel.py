@@ -76,6 +76,8 @@ class Workers:
     Without `fork` (or with other threads running) `result` runs the task here."""
 
     def __init__(self, tasks: Sequence[Callable[[], Any]]) -> None:
+        import pickle  # noqa: F401 - imported here, so that no child has to import it
+
         self.tasks = list(tasks)
         forking = len(self.tasks) > 0 and can_fork()
         self.children = [_start_child(task) if forking else None for task in self.tasks]
