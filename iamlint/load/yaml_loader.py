@@ -108,7 +108,11 @@ def load_yaml(source: SourceFile, max_nodes: int | None = None) -> list[Document
         raise ParseError(f"invalid YAML: {exc}") from None
     except RecursionError:
         raise ParseError(f"YAML nested deeper than {MAX_DEPTH} levels") from None
-    helm_sources = [(m.start(), m.group(1)) for m in _HELM_SOURCE.finditer(text)]
+    helm_sources = (
+        [(m.start(), m.group(1)) for m in _HELM_SOURCE.finditer(text)]
+        if "# Source: " in text
+        else []
+    )
     documents = []
     for index, node in enumerate(nodes):
         if node is None:
