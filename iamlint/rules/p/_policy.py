@@ -1,6 +1,6 @@
 """What the P rules share: registers no rule, imports only the model and the loader.
 
-- `statements(policy) -> list[Statement]`: the statement mappings of a policy with their
+- `statements(policy) -> tuple[Statement, ...]`: the statement mappings of a policy with their
   Pointers (`Statement` as one mapping or a list; anything else is skipped: P001 reports it).
 - `Statement.items(key) -> list[(value, pointer)]`: the values of a string-or-list element
   (`Action`, `Resource`, a principal type...), one entry per value.
@@ -82,12 +82,12 @@ class Statement:
         return self.pointer.child(*path)
 
 
-def statements(policy: Policy) -> list[Statement]:
+def statements(policy: Policy) -> tuple[Statement, ...]:
     """The policy's statements; read once per policy (every P rule walks every policy)."""
     cached = policy.__dict__.get(_STATEMENTS_CACHE)
     if cached is None:
         cached = policy.__dict__[_STATEMENTS_CACHE] = tuple(_read_statements(policy))
-    return list(cached)
+    return cached  # type: ignore[no-any-return]
 
 
 # not a record field: equality and repr of the Policy ignore it
