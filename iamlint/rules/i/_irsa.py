@@ -39,10 +39,18 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
 from iamlint.config import Config
 from iamlint.iam.arn import normalise_issuer, oidc_provider_arn_parts
-from iamlint.iam.conditions import FALSE, TRUE, TriState, evaluate_condition, tri_all
+from iamlint.iam.conditions import (
+    FALSE,
+    TRUE,
+    TriState,
+    evaluate_condition,
+    parse_operator,
+    tri_all,
+)
 from iamlint.load.document import Pointer
 from iamlint.model import (
     IRSA_ROLE,
@@ -274,8 +282,25 @@ def judge(candidate: Candidate, subject: str, audience: str) -> Judged:
 
 def evaluate_entry(entry: ConditionEntry, value: str) -> TriState:
     """One condition entry against the token's claim value (the key is present)."""
-    block = {entry.operator: {entry.key: entry.pointer.value}}
+    written = entry.pointer.value
+    if _plain_string_equals(entry.operator, written):  # most trusts: a shortcut, same answer
+        return TRUE if value in (written if isinstance(written, list) else (written,)) else FALSE
+    block = {entry.operator: {entry.key: written}}
     return evaluate_condition(block, {entry.key: value})
+
+
+def _plain_string_equals(operator: str, written: Any) -> bool:
+    """`StringEquals` (no set qualifier, no `IfExists`) with literal strings only: no policy
+    variable and no placeholder, so the answer is plain string equality."""
+    parsed = parse_operator(operator)
+    if parsed is None or parsed.base != "StringEquals" or parsed.set_qualifier:
+        return False
+    if parsed.if_exists or parsed.negated:
+        return False
+    values = written if isinstance(written, list) else (written,)
+    return bool(values) and all(
+        isinstance(v, str) and "${" not in v and not contains_placeholder(v) for v in values
+    )
 
 
 def bindings(model: Model, config: Config) -> list[Binding]:
