@@ -41,6 +41,7 @@ the message suggests the closest one.
 """
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from iamlint.finding import Finding
 from iamlint.model import Model
@@ -61,20 +62,25 @@ WILDCARDS = frozenset("*?")
     reads=("policies",),
 )
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
-    from iamlint.iam.catalogue import is_known_action
-
     for policy in model.policies:
         if policy.aws_managed:
             continue
         for statement in statements(policy):
             for key in ("Action", "NotAction"):
                 for value, path in statement.string_paths(key):
-                    if value == "*" or contains_placeholder(value):
-                        continue
-                    if value == value.strip() and is_known_action(value):
-                        continue
-                    pointer = statement.pointer_at(path)
-                    yield finding("P004", pointer, _message(value), resource=policy.label)
+                    if not _action_fine(value):
+                        pointer = statement.pointer_at(path)
+                        yield finding("P004", pointer, _message(value), resource=policy.label)
+
+
+@lru_cache(maxsize=1 << 14)
+def _action_fine(value: str) -> bool:
+    """(Cached: the same actions recur in every policy of a repository.)"""
+    from iamlint.iam.catalogue import is_known_action
+
+    if value == "*" or contains_placeholder(value):
+        return True
+    return value == value.strip() and is_known_action(value)
 
 
 def _message(value: str) -> str:
