@@ -37,6 +37,7 @@ Use the operator family of the key's type: `IpAddress`/`NotIpAddress` for IP add
 """
 
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from iamlint.finding import Finding
@@ -84,6 +85,7 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
                         yield finding("P007", pointer, message, resource=policy.label)
 
 
+@lru_cache(maxsize=1 << 12)  # the same operator and key pairs recur across policies
 def _mismatch(operator: Any, key: Any) -> str | None:
     from iamlint.iam.catalogue import condition_key_types
     from iamlint.iam.conditions import operator_fits_key_type, parse_operator
