@@ -5,19 +5,19 @@ discover -> load -> extract -> link -> rules -> suppress. The CLI is a thin laye
 
 from __future__ import annotations
 
-import errno
 import functools
 import gc
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from iamlint.config import Config
-from iamlint.discover import Candidate, discover
+from iamlint.discover import discover
 from iamlint.finding import Finding, Location, Severity
-from iamlint.load import Document, ParseError, SourceFile, decode, load_text
+from iamlint.load import SourceFile
 from iamlint.model import Model
+from iamlint.reading import LoadedFile, load_all
 from iamlint.record import field, record
 from iamlint.result import Result
 from iamlint.rules.registry import Rule
@@ -99,7 +99,7 @@ def analyse(paths: Iterable[str], config: Config, options: LintOptions | None = 
     findings: list[Finding] = list(options.extra_findings)
     report = options.progress or _no_progress
     jobs = config.jobs if options.jobs is None else options.jobs
-    for done, loaded in enumerate(_load_all(candidates, config, jobs), 1):
+    for done, loaded in enumerate(load_all(candidates, config, jobs), 1):
         findings.extend(_extract_file(loaded, model, sources))
         report("reading", done, len(candidates))
     _extract_live(options.extra_documents, model, sources)
@@ -150,7 +150,7 @@ def build_model(paths: Iterable[str], config: Config) -> Model:
         raise NoInputError("; ".join(problems) or "no JSON or YAML files found")
     model = Model(default_namespace=config.default_namespace)
     sources: dict[str, SourceFile] = {}
-    for loaded in _load_all(candidates, config, config.jobs):
+    for loaded in load_all(candidates, config, config.jobs):
         _extract_file(loaded, model, sources)
     from iamlint.link import link
 
@@ -173,117 +173,6 @@ def _rules_for(model: Model, options: LintOptions) -> list[Rule]:
     if options.all_rules:
         return load_all_rules().sorted()
     return rules_for(model)
-
-
-@record
-class LoadedFile:
-    """One candidate read and parsed: its documents, or the finding that says why not.
-
-    Picklable, so that a forked worker can send it back (`iamlint.parallel`)."""
-
-    candidate: Candidate
-    source: SourceFile
-    documents: list[Document]
-    finding: Finding | None = None
-
-
-# Below this many YAML files one process reads them all: a fork costs more than it saves.
-PARALLEL_MIN_YAML_FILES = 200
-PARALLEL_MIN_DOCUMENTS = 1000
-
-
-def _load_all(
-    candidates: list[Candidate], config: Config, jobs: int | None
-) -> Iterator[LoadedFile]:
-    """Read and parse every candidate, handing them on one at a time and in order.
-
-    With several processes: children parse the YAML files of the tail of the list (in
-    contiguous blocks), while this process reads the head, which the caller extracts
-    meanwhile, then every JSON file of the tail. JSON stays here because `json` is C:
-    sending parsed JSON through a pipe costs as much as parsing it, while YAML
-    construction is Python and worth sending."""
-    from iamlint.parallel import Workers, choose_jobs
-
-    count = choose_jobs(jobs, _yaml_count(candidates), PARALLEL_MIN_YAML_FILES)
-    if count == 1:
-        yield from (_load_file(candidate, config) for candidate in candidates)
-        return
-    head, blocks = _split_for_workers(candidates, count - 1)
-    tasks = [
-        functools.partial(_load_shard, [c for c in block if not _is_json(c)], config)
-        for block in blocks
-    ]
-    with Workers(tasks) as workers:
-        yield from (_load_file(candidate, config) for candidate in head)
-        tail_json = [_load_file(c, config) for block in blocks for c in block if _is_json(c)]
-        json_files = iter(tail_json)
-        for index, block in enumerate(blocks):
-            yaml_files = iter(workers.result(index))
-            for candidate in block:
-                yield next(json_files) if _is_json(candidate) else next(yaml_files)
-
-
-def _is_json(candidate: Candidate) -> bool:
-    return candidate.display.endswith(".json")
-
-
-def _yaml_count(candidates: list[Candidate]) -> int:
-    return sum(1 for candidate in candidates if not _is_json(candidate))
-
-
-# Costs relative to reading and parsing one JSON file (bench/, 10k files): reading and
-# parsing a YAML file, sending it from a worker (pickling both ways), and extracting a
-# file's documents into the model.
-YAML_COST = 6.4
-YAML_TRANSFER_COST = 1.1
-EXTRACT_COST = 0.5
-
-
-def _split_for_workers(
-    candidates: list[Candidate], workers: int
-) -> tuple[list[Candidate], list[list[Candidate]]]:
-    """The head for this process and `workers` contiguous blocks of the tail, sized so
-    that all finish together: this process reads every JSON file, and the head's YAML
-    files while it extracts the head; the workers parse the tail's YAML files."""
-    yaml_cost = YAML_COST + YAML_TRANSFER_COST
-    here = sum(1.0 for c in candidates if _is_json(c))
-    there = sum(yaml_cost for c in candidates if not _is_json(c))
-    split = 0
-    for split, candidate in enumerate(candidates):  # noqa: B007 - the split is the result
-        if here >= there / workers:
-            break
-        here += EXTRACT_COST + (0.0 if _is_json(candidate) else YAML_COST)
-        there -= 0.0 if _is_json(candidate) else yaml_cost
-    else:
-        split = len(candidates)
-    head, tail = candidates[:split], candidates[split:]
-    share = there / workers
-    blocks: list[list[Candidate]] = [[]]
-    spent = 0.0
-    for candidate in tail:
-        cost = 0.0 if _is_json(candidate) else yaml_cost
-        if spent + cost / 2 > share and len(blocks) < workers:
-            blocks.append([])
-            spent = 0.0
-        blocks[-1].append(candidate)
-        spent += cost
-    return head, blocks
-
-
-def _load_shard(candidates: list[Candidate], config: Config) -> list[LoadedFile]:
-    return [_load_file(candidate, config) for candidate in candidates]
-
-
-def _load_file(candidate: Candidate, config: Config) -> LoadedFile:
-    source = SourceFile(candidate.display)
-    try:
-        source.text = _read_text(candidate.path, config.max_file_bytes)
-        documents = load_text(source)
-    except ParseError as error:
-        if _is_unrendered_template(source.text):
-            return LoadedFile(candidate, source, [], _template_finding(candidate, error))
-        return LoadedFile(candidate, source, [], parse_finding(candidate.display, error))
-    return LoadedFile(candidate, source, documents)
 
 
 def _extract_file(
@@ -312,92 +201,16 @@ def _extract_file(
     return []
 
 
-def _is_unrendered_template(text: str) -> bool:
-    """Helm/Go templates (`{{ ... }}`) or envsubst templates (`${VAR}`)."""
-    return ("{{" in text and "}}" in text) or "${" in text
-
-
-def _template_finding(candidate: Candidate, error: ParseError) -> Finding:
-    """Helm/gomplate sources do not parse until rendered: lint the rendered output."""
-    hint = (
-        "looks like an unrendered template ({{ ... }} or ${...}); lint the rendered output instead"
-    )
-    if candidate.explicit:
-        return parse_finding(
-            candidate.display, ParseError(f"{error.message}; {hint}", error.line, error.column)
-        )
-    line = error.line or 1
-    return Finding(
-        "X002",
-        Severity.INFO,
-        f"skipped: {hint} (e.g. `helm template --output-dir`)",
-        Location(candidate.display, line, error.column or 1, line, error.column or 1),
-        resource=candidate.display,
-    )
-
-
-def _read_text(path: str, limit: int) -> str:
-    """The file's text, read with plain system calls: a buffered file object costs more
-    to set up than a small file takes to read."""
-    try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
-    except IsADirectoryError:
-        raise ParseError("is a directory") from None
-    except OSError as error:
-        raise ParseError(f"cannot read: {error.strerror or error}") from None
-    try:
-        raw = _read_descriptor(descriptor, limit)
-    except OSError as error:
-        if error.errno == errno.EISDIR:
-            raise ParseError("is a directory") from None
-        raise ParseError(f"cannot read: {error.strerror or error}") from None
-    finally:
-        os.close(descriptor)
-    return decode(raw)
-
-
-PIPE_CHUNK = 1 << 16
-
-
-def _read_descriptor(descriptor: int, limit: int) -> bytes:
-    size = os.fstat(descriptor).st_size
-    if size > limit:
-        raise ParseError(f"file is {size} bytes, over the limit of {limit} (max-file-bytes)")
-    # os.read(n) allocates n bytes first: ask for the size known, not for the limit; a
-    # pipe has no size, and a file may grow after the check: read on to the end or limit
-    chunks = []
-    total = 0
-    wanted = size + 1 if size else PIPE_CHUNK
-    while total <= limit:
-        chunk = os.read(descriptor, min(wanted, limit + 1 - total))
-        if not chunk:
-            break
-        chunks.append(chunk)
-        total += len(chunk)
-        wanted = PIPE_CHUNK
-    if total > limit:
-        raise ParseError(f"file is over the limit of {limit} bytes (max-file-bytes)")
-    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
-
-
-def parse_finding(display: str, error: ParseError) -> Finding:
-    line = error.line or 1
-    column = error.column or 1
-    return Finding(
-        "X001",
-        Severity.ERROR,
-        error.message,
-        Location(display, line, column, line, column),
-        resource=display,
-    )
-
-
 def select_rules(rules: list[Rule], config: Config) -> list[Rule]:
     def matches(rule: Rule, selectors: list[str]) -> bool:
         return any(rule.id == s.upper() or rule.family == s.upper() for s in selectors)
 
     chosen = [r for r in rules if not config.select or matches(r, config.select)]
     return [r for r in chosen if not matches(r, config.ignore)]
+
+
+# Below this many documents the rules run in one process: a fork costs more than it saves.
+PARALLEL_MIN_DOCUMENTS = 1000
 
 
 def run_rules(
