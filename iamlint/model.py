@@ -32,6 +32,9 @@ IRSA_ROLE = "irsa"
 POD_IDENTITY_ROLE = "pod-identity"
 
 
+_NOT_READ = object()
+
+
 @record
 class Policy:
     """One policy document, wherever it was found."""
@@ -47,7 +50,12 @@ class Policy:
 
     @property
     def document(self) -> Any:
-        return self.pointer.value
+        """The policy's data, looked up once (rules ask for it tens of thousands of times;
+        documents do not change after loading). Not a record field: equality ignores it."""
+        cached = self.__dict__.get("_document", _NOT_READ)
+        if cached is _NOT_READ:
+            cached = self.__dict__["_document"] = self.pointer.value
+        return cached
 
     @property
     def label(self) -> str:
