@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import functools
 import os
+import stat
 from collections.abc import Iterator
 
 from iamlint.config import Config
@@ -170,7 +171,7 @@ def _read_text(path: str, limit: int) -> str:
     """The file's text, read with plain system calls: a buffered file object costs more
     to set up than a small file takes to read."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        descriptor = os.open(path, _READ_FLAGS)
     except IsADirectoryError:
         raise ParseError("is a directory") from None
     except OSError as error:
@@ -187,10 +188,12 @@ def _read_text(path: str, limit: int) -> str:
 
 
 PIPE_CHUNK = 1 << 16
+_READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)
 
 
 def _read_descriptor(descriptor: int, limit: int) -> bytes:
-    size = os.fstat(descriptor).st_size
+    status = os.fstat(descriptor)
+    size = status.st_size
     if size > limit:
         raise ParseError(f"file is {size} bytes, over the limit of {limit} (max-file-bytes)")
     # os.read(n) allocates n bytes first: ask for the size known, not for the limit; a
@@ -198,12 +201,16 @@ def _read_descriptor(descriptor: int, limit: int) -> bytes:
     chunks = []
     total = 0
     wanted = size + 1 if size else PIPE_CHUNK
+    regular = stat.S_ISREG(status.st_mode)
     while total <= limit:
-        chunk = os.read(descriptor, min(wanted, limit + 1 - total))
+        asked = min(wanted, limit + 1 - total)
+        chunk = os.read(descriptor, asked)
         if not chunk:
             break
         chunks.append(chunk)
         total += len(chunk)
+        if regular and len(chunk) < asked:
+            break  # a regular file reads short only at its end: no call to be told so
         wanted = PIPE_CHUNK
     if total > limit:
         raise ParseError(f"file is over the limit of {limit} bytes (max-file-bytes)")

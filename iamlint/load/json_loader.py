@@ -12,6 +12,7 @@ import bisect
 import contextlib
 import json
 import re
+import threading
 from typing import Any
 
 from iamlint.load.document import Document, DuplicateKey, Path, SourceFile, Span
@@ -24,9 +25,8 @@ _WS = re.compile(r"[ \t\r\n]*")
 
 def load_json(source: SourceFile, max_depth: int = 200) -> list[Document]:
     text = source.text
-    objects = _ObjectCounter()
     try:
-        data = json.loads(text, object_pairs_hook=objects)
+        data, objects = _decode(text)
     except json.JSONDecodeError as exc:
         raise ParseError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
     except RecursionError:
@@ -41,6 +41,26 @@ def load_json(source: SourceFile, max_depth: int = 200) -> list[Document]:
             DuplicateKey(document, path, spans) for path, spans in index.duplicate_keys()
         ]
     return [document]
+
+
+_SHARED_COUNTER_LOCK = threading.Lock()
+
+
+def _decode(text: str) -> tuple[Any, _ObjectCounter]:
+    """`json.loads` with the counting pairs hook. One decoder serves every call (making
+    one costs as much as decoding a small policy); a second thread at the same moment
+    gets a decoder of its own."""
+    if text.startswith("\ufeff"):  # as json.loads says it (JSONDecoder.decode does not look)
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+    if not _SHARED_COUNTER_LOCK.acquire(blocking=False):
+        counter = _ObjectCounter()
+        return json.JSONDecoder(object_pairs_hook=counter).decode(text), counter
+    try:
+        _SHARED_COUNTER.reset()
+        data = _SHARED_DECODER.decode(text)
+        return data, _SHARED_COUNTER.copy()
+    finally:
+        _SHARED_COUNTER_LOCK.release()
 
 
 class _ObjectCounter:
@@ -61,6 +81,19 @@ class _ObjectCounter:
         if len(mapping) != len(pairs):
             self.repeated = True
         return mapping
+
+    def reset(self) -> None:
+        self.count = 0
+        self.repeated = False
+
+    def copy(self) -> _ObjectCounter:
+        counted = _ObjectCounter()
+        counted.count, counted.repeated = self.count, self.repeated
+        return counted
+
+
+_SHARED_COUNTER = _ObjectCounter()
+_SHARED_DECODER = json.JSONDecoder(object_pairs_hook=_SHARED_COUNTER)
 
 
 def _depth_exceeds(data: Any, limit: int) -> bool:
