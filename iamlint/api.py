@@ -242,7 +242,7 @@ def run_rules(
 # Seconds each rule family took on bench/'s 10,000 files, each in a forked process of its
 # own (cold caches, copy-on-write): the weights that balance rule groups between
 # processes. A family stays in one process, as its rules share caches.
-FAMILY_COST = {"P": 0.84, "T": 0.47, "K": 0.37, "E": 0.33, "I": 0.2, "A": 0.1, "X": 0.05}
+FAMILY_COST = {"P": 0.69, "T": 0.41, "K": 0.32, "E": 0.31, "I": 0.17, "A": 0.09, "X": 0.04}
 UNKNOWN_FAMILY_COST = 0.01
 
 
