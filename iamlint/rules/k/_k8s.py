@@ -13,7 +13,7 @@ are looked up exactly (case-sensitive). A container that already sets `AWS_ROLE_
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -95,16 +95,31 @@ def _nearest_annotation(key: str, candidates: tuple[str, ...]) -> str | None:
 
 
 def service_account_blocks(sa: ServiceAccount) -> Iterator[MetadataBlock]:
-    root = sa.pointer
-    yield from _blocks(root, sa.label)
+    return iter(_cached(sa, lambda: list(_blocks(sa.pointer, sa.label))))
 
 
 def workload_blocks(workload: Workload) -> Iterator[MetadataBlock]:
     """The workload's own metadata blocks and those of its pod template(s)."""
+    return iter(_cached(workload, lambda: list(_workload_blocks(workload))))
+
+
+def _workload_blocks(workload: Workload) -> Iterator[MetadataBlock]:
     yield from _blocks(workload.pointer, workload.label)
     template = pod_template(workload)
     if template is not None:
         yield from _blocks(template, f"pod template of {workload.label}")
+
+
+def _cached(owner: Any, build: Callable[[], list[MetadataBlock]]) -> list[MetadataBlock]:
+    """An object's metadata blocks, found once (K002 and K004 both read every one). Kept
+    outside the record's fields: its equality ignores them."""
+    blocks = owner.__dict__.get(_BLOCKS_CACHE)
+    if blocks is None:
+        blocks = owner.__dict__[_BLOCKS_CACHE] = build()
+    return blocks  # type: ignore[no-any-return]
+
+
+_BLOCKS_CACHE = "_metadata_blocks"
 
 
 def pod_template(workload: Workload) -> Pointer | None:
