@@ -85,8 +85,8 @@ class Workers:
     def result(self, index: int) -> Any:
         import pickle
 
-        child, self.children[index] = self.children[index], None
-        return _result_of(child, self.tasks[index], pickle.loads)
+        # the child stays listed: interrupted while collecting, __exit__ still reaps it
+        return _result_of(self.children[index], self.tasks[index], pickle.loads)
 
     def __enter__(self) -> Workers:
         return self
