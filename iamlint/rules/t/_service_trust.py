@@ -17,7 +17,7 @@ use the role are related.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from iamlint.finding import Finding
 from iamlint.link import USAGE_LABELS
@@ -60,6 +60,8 @@ def service_trust_findings(
 def trust_verdict(role: Role, trust: Policy, service: str) -> TrustVerdict:
     from iamlint.iam.evaluate import PolicyRef, Request, evaluate
 
+    if _plainly_trusts(trust.document, service):
+        return TrustVerdict(denied=False)
     ref = PolicyRef(trust.label, trust.document)
     explicit = None
     for principal in principal_variants(trust, service):
@@ -75,6 +77,61 @@ def trust_verdict(role: Role, trust: Policy, service: str) -> TrustVerdict:
         if evaluation.explicit_deny and explicit is None:
             explicit = evaluation
     return TrustVerdict(denied=True, explicit=explicit)
+
+
+_PLAIN_STATEMENT_KEYS = frozenset({"Sid", "Effect", "Principal", "Action", "Condition"})
+# the condition keys the request context below knows
+_CONTEXT_KEYS = frozenset(
+    {"aws:principalisawsservice", "aws:principalservicename", "sts:externalid"}
+)
+
+
+def _plainly_trusts(document: dict[str, Any], service: str) -> bool:
+    """The usual trust, decided without the evaluator: only `Allow` statements, and one
+    of them names the service and `sts:AssumeRole`, with no condition or one on keys the
+    request context does not know (then it may match: not a denial, which is all that
+    is reported)."""
+    statements = document.get("Statement")
+    if isinstance(statements, dict):
+        statements = [statements]
+    if not isinstance(statements, list) or not statements:
+        return False
+    if any(not isinstance(st, dict) or st.get("Effect") != "Allow" for st in statements):
+        return False
+    return any(_plain_grant(st, service) for st in statements)
+
+
+def _plain_grant(statement: dict[str, Any], service: str) -> bool:
+    if not _PLAIN_STATEMENT_KEYS.issuperset(statement):
+        return False
+    principal = statement.get("Principal")
+    if not isinstance(principal, dict):
+        return False
+    services = principal.get("Service")
+    actions = statement.get("Action")
+    return (
+        (services == service or (isinstance(services, list) and service in services))
+        and (actions == ASSUME or (isinstance(actions, list) and ASSUME in actions))
+        and _undecided(statement.get("Condition", {}))
+    )
+
+
+def _undecided(condition: Any) -> bool:
+    """No condition, or plain tests (no `IfExists`, no set qualifier, not `Null`) of keys
+    the request context does not know: the evaluator answers "unknown", never "no"."""
+    from iamlint.iam.conditions import parse_operator
+
+    if not isinstance(condition, dict):
+        return False
+    for operator, block in condition.items():
+        parsed = parse_operator(operator)
+        if parsed is None or parsed.if_exists or parsed.set_qualifier or parsed.base == "Null":
+            return False
+        if not isinstance(block, dict):
+            return False
+        if any(not isinstance(key, str) or key.lower() in _CONTEXT_KEYS for key in block):
+            return False
+    return True
 
 
 def principal_variants(trust: Policy, service: str) -> list[str]:
