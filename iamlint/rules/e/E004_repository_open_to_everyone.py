@@ -45,7 +45,7 @@ from iamlint.rules.base import RuleContext, finding
 from iamlint.rules.e._ecr import (
     EcrPolicy,
     Statement,
-    actions,
+    action_names,
     condition_uses,
     ecr_policies,
     is_everyone,
@@ -84,7 +84,7 @@ def _ecr_actions(statement: Statement) -> list[str]:
     """The statement's `ecr:` action patterns (and `*`); NotAction counts as everything."""
     if "NotAction" in statement.data:
         return ["*"]
-    return [a for a, _ in actions(statement) if a == "*" or a.lower().startswith("ecr:")]
+    return [a for a in action_names(statement) if a == "*" or a.lower().startswith("ecr:")]
 
 
 def _guarded_actions(ecr: EcrPolicy) -> set[str]:
@@ -96,7 +96,7 @@ def _guarded_actions(ecr: EcrPolicy) -> set[str]:
         if not any(is_everyone(p) for p in principals(statement)):
             continue
         if any(use.excludes for use in condition_uses(statement)):
-            guarded.update(a.lower() for a, _ in actions(statement))
+            guarded.update(a.lower() for a in action_names(statement))
     return guarded
 
 

@@ -48,7 +48,7 @@ from iamlint.rules.e._ecr import (
     EcrPolicy,
     Principal,
     Statement,
-    actions,
+    action_names,
     condition_uses,
     ecr_policies,
     is_everyone,
@@ -105,7 +105,7 @@ def granted_writes(statement: Statement) -> list[str]:
         excluded = {w for a in _not_actions(statement) for w in _writes_matching(a)}
         return [w for w in WRITE_ACTIONS if w not in excluded]
     found: list[str] = []
-    for pattern, _ in actions(statement):
+    for pattern in action_names(statement):
         found.extend(w for w in _writes_matching(pattern) if w not in found)
     return found
 
@@ -164,7 +164,7 @@ def _message(outsider: str, ecr: EcrPolicy, statement: Statement, writes: list[s
 def _written(statement: Statement) -> str:
     if "NotAction" in statement.data:
         return "`NotAction` leaves them allowed"
-    shown = [a for a, _ in actions(statement) if _writes_matching(a)]
+    shown = [a for a in action_names(statement) if _writes_matching(a)]
     text = ", ".join(f"`{a}`" for a in shown[:4]) + (", ..." if len(shown) > 4 else "")
     return text
 

@@ -40,7 +40,7 @@ from collections.abc import Iterator
 from iamlint.finding import Finding
 from iamlint.model import Model
 from iamlint.rules.base import RuleContext, finding
-from iamlint.rules.e._ecr import REPOSITORY, actions, ecr_policies, statements
+from iamlint.rules.e._ecr import REPOSITORY, action_names, actions, ecr_policies, statements
 from iamlint.rules.registry import rule
 
 ACTION = "ecr:getauthorizationtoken"
@@ -59,6 +59,8 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         if ecr.scope != REPOSITORY:
             continue
         for statement in statements(ecr.policy):
+            if not any(name.lower() == ACTION for name in action_names(statement)):
+                continue  # pointers only for a statement that lists it
             for action, pointer in actions(statement):
                 if action.lower() == ACTION:
                     yield finding("E006", pointer, _message(action), resource=ecr.label)

@@ -17,7 +17,7 @@ from typing import Any
 from iamlint.iam.statements import statement_items
 from iamlint.load.document import Pointer
 from iamlint.model import ECR_REGISTRY, ECR_REPOSITORY, RESOURCE, Model, Policy
-from iamlint.record import record
+from iamlint.record import field, record
 
 REPOSITORY = "repository"
 REGISTRY = "registry"
@@ -48,6 +48,8 @@ class EcrPolicy:
 class Statement:
     data: dict[str, Any]
     pointer: Pointer
+    # read once for all E rules (see `principals`, `action_names`, `condition_uses`)
+    cached: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def allows(self) -> bool:
@@ -58,11 +60,22 @@ class Statement:
 class Principal:
     type: str  # AWS | Service | Federated | CanonicalUser | * (the bare "*" form)
     value: str
-    pointer: Pointer
+    statement: Pointer  # the statement; `pointer` is made only for a finding
+    parts: tuple[str | int, ...] = ()
+
+    @property
+    def pointer(self) -> Pointer:
+        return self.statement.child("Principal", *self.parts)
 
 
 def ecr_policies(model: Model) -> Iterator[EcrPolicy]:
-    """Repository and registry policies of the inputs, with the registry account if known."""
+    """Repository and registry policies of the inputs, with the registry account if known
+    (found once per run: every E rule reads them)."""
+    found: list[EcrPolicy] = model.memo("ecr-policies", lambda: list(_ecr_policies(model)))
+    return iter(found)
+
+
+def _ecr_policies(model: Model) -> Iterator[EcrPolicy]:
     repositories = {id(r.policy): r for r in model.repositories if r.policy is not None}
     for policy in model.policies:
         scope = _scope(policy)
@@ -89,30 +102,57 @@ def _scope(policy: Policy) -> str | None:
 
 
 def statements(policy: Policy) -> Iterator[Statement]:
-    for _, path, data in statement_items(policy.document):
-        yield Statement(data, policy.pointer.child(*path))
+    """The policy's statements, read once (kept beside the policy's cached document, which
+    does not change after loading)."""
+    found = policy.__dict__.get(_STATEMENTS)
+    if found is None:
+        found = policy.__dict__[_STATEMENTS] = [
+            Statement(data, policy.pointer.child(*path))
+            for _, path, data in statement_items(policy.document)
+        ]
+    return iter(found)
+
+
+_STATEMENTS = "_ecr_statements"
 
 
 def principals(statement: Statement) -> Iterator[Principal]:
     """Every principal value of `Principal` (not `NotPrincipal`), with its pointer."""
+    found = statement.cached.get("principals")
+    if found is None:
+        found = statement.cached["principals"] = list(_principals(statement))
+    return iter(found)
+
+
+def _principals(statement: Statement) -> Iterator[Principal]:
     value = statement.data.get("Principal")
-    pointer = statement.pointer.child("Principal")
+    base = statement.pointer
     if isinstance(value, str):
-        yield Principal("*" if value.strip() == "*" else "AWS", value.strip(), pointer)
+        yield Principal("*" if value.strip() == "*" else "AWS", value.strip(), base)
         return
     if not isinstance(value, dict):
         return
     for kind, entries in value.items():
         if isinstance(entries, str):
-            yield Principal(str(kind), entries.strip(), pointer.child(kind))
+            yield Principal(str(kind), entries.strip(), base, (kind,))
         elif isinstance(entries, list):
             for index, entry in enumerate(entries):
                 if isinstance(entry, str):
-                    yield Principal(str(kind), entry.strip(), pointer.child(kind, index))
+                    yield Principal(str(kind), entry.strip(), base, (kind, index))
 
 
 def is_everyone(principal: Principal) -> bool:
     return principal.type in ("*", "AWS") and principal.value == "*"
+
+
+def action_names(statement: Statement) -> list[str]:
+    """`Action` entries (strings), as `actions` gives them without pointers."""
+    found = statement.cached.get("actions")
+    if found is None:
+        value = statement.data.get("Action")
+        items = [value] if isinstance(value, str) else value if isinstance(value, list) else []
+        found = statement.cached["actions"] = [a.strip() for a in items if isinstance(a, str)]
+    return found  # type: ignore[no-any-return]
 
 
 def actions(statement: Statement) -> list[tuple[str, Pointer]]:
@@ -195,6 +235,13 @@ class ConditionUse:
 
 def condition_uses(statement: Statement) -> list[ConditionUse]:
     """Every (operator, restricting key) pair of the statement's `Condition`."""
+    found = statement.cached.get("conditions")
+    if found is None:
+        found = statement.cached["conditions"] = _condition_uses(statement)
+    return found  # type: ignore[no-any-return]
+
+
+def _condition_uses(statement: Statement) -> list[ConditionUse]:
     condition = statement.data.get("Condition")
     if not isinstance(condition, dict):
         return []

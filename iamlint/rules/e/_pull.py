@@ -140,17 +140,17 @@ class RolePermissions:
     role: Role
     policies: list[IdentityPolicy] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # what the inputs do not hold
+    # the run's decisions shared by roles with the same policies (see `decide`)
+    shared: SharedDecisions | None = field(default=None, repr=False)
 
     @property
     def complete(self) -> bool:
         return not self.missing
 
     def refs(self) -> list[PolicyRef]:
-        from iamlint.iam.evaluate import PolicyRef
-
         refs = [p.ref for p in self.policies]
         if self.missing:
-            refs.append(PolicyRef("policies not in the inputs", _UNRESOLVED_DOCUMENT))
+            refs.append(_unresolved_ref())
         return refs
 
     def decide(
@@ -160,14 +160,21 @@ class RolePermissions:
         context: Mapping[str, Any] | None = None,
     ) -> ActionDecisions:
         """Identity-side decisions for `actions` (action -> resource ARN)."""
-        from iamlint.iam.evaluate import allows_all
+        from iamlint.iam.evaluate import ActionDecisions, allows_all
 
-        return allows_all(
+        refs = self.refs()
+        key = self.shared.key(refs, actions) if self.shared is not None else None
+        if key is not None and key in self.shared.decisions:  # type: ignore[union-attr]
+            return ActionDecisions(self.shared.decisions[key])  # type: ignore[union-attr]
+        decisions = allows_all(
             actions,
-            identity_policies=self.refs(),
+            identity_policies=refs,
             principal=principal,
             context=context if context is not None else principal_context(self.role),
         )
+        if key is not None:
+            self.shared.decisions[key] = ActionDecisions(decisions)  # type: ignore[union-attr]
+        return decisions
 
     def find(self, label: str) -> IdentityPolicy | None:
         for policy in self.policies:
@@ -193,11 +200,61 @@ class RolePermissions:
         return f"statement {where} of {reason.label}"
 
 
+class SharedDecisions:
+    """One run's policy documents as evaluator `PolicyRef`s, one per (label, document), so
+    that roles with the same policies share their prepared statements; and the identity-side
+    decisions of policy sets whose answer cannot depend on who asks (no `Condition`, no
+    policy variable in a resource): roles attaching the same managed policies are decided
+    once per action and resource."""
+
+    def __init__(self) -> None:
+        self.refs: dict[tuple[str, int], PolicyRef] = {}  # the ref holds the document: ids stay
+        self.principal_free: dict[int, bool] = {}  # by id(ref)
+        self.decisions: dict[tuple[object, ...], ActionDecisions] = {}
+
+    def ref(self, label: str, document: Any) -> PolicyRef:
+        from iamlint.iam.evaluate import PolicyRef
+
+        key = (label, id(document))
+        ref = self.refs.get(key)
+        if ref is None:
+            ref = self.refs[key] = PolicyRef(label, document)
+        return ref
+
+    def key(self, refs: list[PolicyRef], actions: Mapping[str, str]) -> tuple[object, ...] | None:
+        """The cache key of a decision, None when it may depend on the principal."""
+        for ref in refs:
+            free = self.principal_free.get(id(ref))
+            if free is None:
+                free = self.principal_free[id(ref)] = _principal_free(ref)
+            if not free or self.refs.get((ref.label, id(ref.document))) is not ref:
+                return None
+        return (*(id(ref) for ref in refs), *actions.items())
+
+
+def _principal_free(ref: PolicyRef) -> bool:
+    """Identity statements use the principal and the request context only in `Condition`
+    blocks and in policy variables of resources."""
+    for statement in ref.statements:
+        stmt = statement.stmt
+        if stmt.condition is not None:
+            return False
+        resources = (stmt.resources or []) + (stmt.not_resources or [])
+        if statement.variables and any("${" in value for value, _ in resources):
+            return False
+    return True
+
+
+def _shared(model: Model) -> SharedDecisions:
+    shared: SharedDecisions = model.memo("policy-refs", SharedDecisions)
+    return shared
+
+
 def role_permissions(model: Model, role: Role) -> RolePermissions:
-    from iamlint.iam.evaluate import PolicyRef
     from iamlint.iam.managed import is_aws_managed_arn, managed_policy_info
 
-    permissions = RolePermissions(role)
+    shared = _shared(model)
+    permissions = RolePermissions(role, shared=shared)
     labels: set[str] = set()
 
     def label_for(text: str) -> str:
@@ -210,7 +267,7 @@ def role_permissions(model: Model, role: Role) -> RolePermissions:
     for policy in role.inline_policies:
         name = f"inline policy `{policy.name}`" if policy.name else "an inline policy"
         label = label_for(name)
-        permissions.policies.append(IdentityPolicy(PolicyRef(label, policy.document), policy))
+        permissions.policies.append(IdentityPolicy(shared.ref(label, policy.document), policy))
     customer = model.index("managed_by_arn")
     for attachment in role.attachments:
         arn = attachment.arn.strip()
@@ -220,7 +277,7 @@ def role_permissions(model: Model, role: Role) -> RolePermissions:
                 permissions.missing.append(f"AWS managed policy `{arn}` (unknown to iamlint)")
                 continue
             label = label_for(f"AWS managed policy `{info.name}`")
-            ref = PolicyRef(label, info.document)
+            ref = shared.ref(label, info.document)
             permissions.policies.append(
                 IdentityPolicy(ref, attachment=attachment, aws_managed=info.name)
             )
@@ -232,7 +289,7 @@ def role_permissions(model: Model, role: Role) -> RolePermissions:
         managed = found[-1]
         label = label_for(f"managed policy `{managed.name or arn}`")
         permissions.policies.append(
-            IdentityPolicy(PolicyRef(label, managed.document), managed, attachment)
+            IdentityPolicy(shared.ref(label, managed.document), managed, attachment)
         )
     if not role.permissions_complete:
         permissions.missing.append("the complete list of the role's policies")
@@ -241,9 +298,24 @@ def role_permissions(model: Model, role: Role) -> RolePermissions:
 
 def allow_all_identity() -> list[PolicyRef]:
     """An identity side that allows everything: isolates a resource or endpoint policy."""
-    from iamlint.iam.evaluate import PolicyRef
+    return [_constant_ref("any identity policy", _ALLOW_ALL_DOCUMENT)]
 
-    return [PolicyRef("any identity policy", _ALLOW_ALL_DOCUMENT)]
+
+def _unresolved_ref() -> PolicyRef:
+    return _constant_ref("policies not in the inputs", _UNRESOLVED_DOCUMENT)
+
+
+_CONSTANT_REFS: dict[str, PolicyRef] = {}
+
+
+def _constant_ref(label: str, document: dict[str, Any]) -> PolicyRef:
+    """A ref to one of this module's constant documents, its statements prepared once."""
+    ref = _CONSTANT_REFS.get(label)
+    if ref is None:
+        from iamlint.iam.evaluate import PolicyRef
+
+        ref = _CONSTANT_REFS[label] = PolicyRef(label, document)
+    return ref
 
 
 def _statement_number(reason: Reason) -> str:
@@ -278,18 +350,24 @@ def concrete_role_arn(role: Role | None, written: str = "") -> str:
 
 
 def role_account(role: Role | None, written: str = "") -> str:
-    arn = concrete_role_arn(role, written)
-    if arn:
-        return arn.split(":")[4]
+    return _account_of(role, concrete_role_arn(role, written))
+
+
+def _account_of(role: Role | None, concrete_arn: str) -> str:
+    if concrete_arn:
+        return concrete_arn.split(":")[4]
     return role.account if role is not None and _is_account(role.account) else ""
 
 
 def principal_context(role: Role | None, written: str = "") -> dict[str, Any]:
     """Condition keys known for the role's sessions (its ARN and account)."""
-    arn = concrete_role_arn(role, written)
-    if not arn:
+    return _context_of(concrete_role_arn(role, written))
+
+
+def _context_of(concrete_arn: str) -> dict[str, Any]:
+    if not concrete_arn:
         return {}
-    return {"aws:PrincipalArn": arn, "aws:PrincipalAccount": arn.split(":")[4]}
+    return {"aws:PrincipalArn": concrete_arn, "aws:PrincipalAccount": concrete_arn.split(":")[4]}
 
 
 def role_anchor(role: Role) -> Pointer:
@@ -389,12 +467,12 @@ def _pull_checks(model: Model) -> list[PullCheck]:
 def _check(model: Model, role: Role, role_pulls: list[Pull]) -> PullCheck:
     permissions = role_permissions(model, role)
     principal = concrete_role_arn(role, role_pulls[0].use.role_arn)
-    context = principal_context(role, role_pulls[0].use.role_arn)
+    context = _context_of(principal)
     auth = permissions.decide({AUTH_ACTION: "*"}, principal, context)
     grouped: dict[str, list[Pull]] = {}
     for pull in role_pulls:
         grouped.setdefault(pull.repository_arn, []).append(pull)
-    account = role_account(role, role_pulls[0].use.role_arn)
+    account = _account_of(role, principal)
     checks = []
     for arn, repo_pulls in grouped.items():
         image = repo_pulls[0].image
@@ -408,22 +486,22 @@ def _check(model: Model, role: Role, role_pulls: list[Pull]) -> PullCheck:
         check.repository = repository_for(model, image)
         policy = check.repository.policy if check.repository is not None else None
         if policy is not None:
-            check.resource_side = resource_side(policy, arn, principal, context)
+            ref = _shared(model).ref(policy.label, policy.document)
+            check.resource_side = resource_side(ref, arn, principal, context)
         checks.append(check)
     return PullCheck(role, permissions, role_pulls, auth, checks)
 
 
 def resource_side(
-    policy: Policy, repository_arn: str, principal: str, context: Mapping[str, Any]
+    policy: PolicyRef, repository_arn: str, principal: str, context: Mapping[str, Any]
 ) -> ActionDecisions:
     """The repository policy's own answer for the pull actions (identity side allowed)."""
-    from iamlint.iam.evaluate import PolicyRef, allows_all
+    from iamlint.iam.evaluate import allows_all
 
-    ref = PolicyRef(policy.label, policy.document)
     return allows_all(
         dict.fromkeys(PULL_ACTIONS, repository_arn),
         identity_policies=allow_all_identity(),
-        resource_policy=ref,
+        resource_policy=policy,
         principal=principal,
         same_account=False,
         context=context,
@@ -481,9 +559,7 @@ def _ecs_pulls(model: Model) -> Iterator[Pull]:
             yield _pull(use, image, container.image, container.image_pointer, consumer)
 
 
-def _pull(
-    use: RoleUse, image: EcrImage, text: str, pointer: Pointer | None, consumer: str
-) -> Pull:
+def _pull(use: RoleUse, image: EcrImage, text: str, pointer: Pointer | None, consumer: str) -> Pull:
     from iamlint.placeholders import contains_placeholder
 
     certain = not contains_placeholder(image.repository_arn) and "*" not in image.repository_arn
@@ -504,12 +580,12 @@ def _eks_pulls(model: Model) -> Iterator[Pull]:
             by_cluster.setdefault(use.owner.cluster, []).append(use)
     only_cluster = single_cluster(model)
     for workload in model.workloads:
+        cluster = workload.cluster or only_cluster
+        if not cluster or (cluster not in node_uses and cluster not in fargate_uses):
+            continue  # no role of the inputs pulls its images
         images = [(c, parse_image(c.image)) for c in workload.containers]
         ecr = [(c, image) for c, image in images if image is not None]
         if not ecr or _has_pull_secrets(model, workload):
-            continue
-        cluster = workload.cluster or only_cluster
-        if not cluster:
             continue
         for use in _pulling_roles(workload, cluster, node_uses, fargate_uses):
             for container, image in ecr:

@@ -61,6 +61,11 @@ WANTED = "arn:aws:iam::<12-digit account>:role/<name>"
 _ROLE_NAME = re.compile(r"[\w+=,.@\-/]+")
 _BARE_NAME = re.compile(r"[\w+=,.@\-]{1,64}")
 _WHITESPACE = re.compile(r"\s")  # the characters str.isspace() accepts, all of them
+# Most values: a role ARN every check below passes (known partition, no region, 12 digits,
+# a role name of allowed ASCII characters not ending in `/`), told by one regex
+_PLAIN_ROLE_ARN = re.compile(
+    r"arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role/[\w+=,.@\-/]*[\w+=,.@\-]", re.ASCII
+)
 
 
 @rule(
@@ -77,6 +82,8 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
         if ROLE_ARN not in sa.annotations:
             continue
         value = sa.annotations[ROLE_ARN]
+        if isinstance(value, str) and _PLAIN_ROLE_ARN.fullmatch(value):
+            continue
         if value is None or value == "" or contains_placeholder(value):
             continue
         problem = _problem(value)

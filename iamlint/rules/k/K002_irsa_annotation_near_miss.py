@@ -57,9 +57,10 @@ from iamlint.rules.k._k8s import (
     WEBHOOK_ANNOTATIONS,
     MetadataBlock,
     meant_annotation,
+    metadata_block,
     pod_template,
-    service_account_blocks,
-    workload_blocks,
+    service_account_mappings,
+    workload_mappings,
 )
 from iamlint.rules.registry import rule
 
@@ -78,16 +79,27 @@ WORKLOAD = "workload"
 )
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     for sa in model.service_accounts:
-        for block in service_account_blocks(sa):
-            yield from _block(block, SA, sa.label, sa.label)
+        for mapping in service_account_mappings(sa):
+            if _webhook_keys(mapping[0]):
+                yield from _block(metadata_block(mapping, sa.label), SA, sa.label, sa.label)
     for workload in model.workloads:
-        template = pod_template(workload)
-        for block in workload_blocks(workload):
-            is_pod = workload.kind == "Pod" or (
-                template is not None and block.pointer.path[: len(template.path)] == template.path
-            )
-            owner = POD if is_pod else WORKLOAD
-            yield from _block(block, owner, _sa_reference(workload), workload.label)
+        for mapping in workload_mappings(workload):
+            if _webhook_keys(mapping[0]):
+                block = metadata_block(mapping, workload.label)
+                owner = POD if _on_pod(workload, block) else WORKLOAD
+                yield from _block(block, owner, _sa_reference(workload), workload.label)
+
+
+def _webhook_keys(items: dict[object, object]) -> bool:
+    """Does a key of the mapping name (or nearly name) a webhook annotation?"""
+    return any(key in WEBHOOK_ANNOTATIONS or meant_annotation(key) for key in items)
+
+
+def _on_pod(workload: Workload, block: MetadataBlock) -> bool:
+    template = pod_template(workload)
+    return workload.kind == "Pod" or (
+        template is not None and block.pointer.path[: len(template.path)] == template.path
+    )
 
 
 def _sa_reference(workload: Workload) -> str:

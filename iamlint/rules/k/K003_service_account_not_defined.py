@@ -84,10 +84,10 @@ from iamlint.rules.registry import rule
 )
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     for workload, pointer in workloads_naming_service_accounts(model):
+        if service_account_of(model, workload) is not None:
+            continue  # first: the common case, and the cheapest test
         name = workload.service_account_name
         if contains_placeholder(name) or not service_account_scope(model, workload):
-            continue
-        if service_account_of(model, workload) is not None:
             continue
         yield finding("K003", pointer, _message(model, workload), resource=workload.label)
 
@@ -107,7 +107,7 @@ def _message(model: Model, workload: Workload) -> str:
     return (
         f"{workload.label} uses ServiceAccount `{name}`, which the scanned manifests do not "
         f"define in namespace `{namespace}` (they define {listed}): its pods are rejected "
-        f"with `serviceaccount \"{name}\" not found`{hint}"
+        f'with `serviceaccount "{name}" not found`{hint}'
         + namespace_note(workload.namespace_explicit, namespace)
     )
 

@@ -56,12 +56,12 @@ from iamlint.load.document import Pointer
 from iamlint.model import Model, TaskDefinition
 from iamlint.rules.base import RuleContext, finding
 from iamlint.rules.k._k8s import (
-    EnvEntry,
     MetadataBlock,
     container_label,
     containers_with_env,
-    service_account_blocks,
-    workload_blocks,
+    metadata_block,
+    service_account_mappings,
+    workload_mappings,
 )
 from iamlint.rules.registry import rule
 
@@ -92,37 +92,74 @@ READERS = "anyone who can read the manifest or the pod spec has it"
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     for workload in model.workloads:
         for container, env in containers_with_env(workload):
-            where = f"of {container_label(workload, container)}"
-            yield from _env_findings(
-                _pairs(env, "name", "value"), "env", where, READERS, ADVICE, workload.label
-            )
-        for block in workload_blocks(workload):
-            yield from _annotation_findings(block, workload.label)
+            if _may_hold_credentials([item for _, item in env]):
+                variables = _pairs(container.pointer, [(_ENV, i, item) for i, item in env])
+                where = f"of {container_label(workload, container)}"
+                yield from _env_findings(variables, "env", where, READERS, ADVICE, workload.label)
+        for mapping in workload_mappings(workload):
+            if _may_hold_key_id(mapping[0]):
+                block = metadata_block(mapping, workload.label)
+                yield from _annotation_findings(block, workload.label)
     for sa in model.service_accounts:
-        for block in service_account_blocks(sa):
-            yield from _annotation_findings(block, sa.label)
+        for mapping in service_account_mappings(sa):
+            if _may_hold_key_id(mapping[0]):
+                yield from _annotation_findings(metadata_block(mapping, sa.label), sa.label)
     for task in model.task_definitions:
         yield from _task_definition_findings(task)
     for kubeconfig in model.kubeconfigs:
         yield from _kubeconfig_findings(kubeconfig.pointer)
 
 
-# (pointer to the entry, the key of its value, variable name, value): the value's own
-# Pointer is made only for a finding
-Variable = tuple[Pointer, str, Any, Any]
+# (an owner, the path of the value below it, variable name, value): the value's Pointer is
+# made only for a finding
+Variable = tuple[Pointer, tuple[Any, ...], Any, Any]
+# A value holds a credential only if it has an access key ID (which starts with one of these)
+# or is named as a secret key or session token (see `_credential_kind`)
+_KEY_ID_PREFIXES = ("AKIA", "ASIA")
+_SECRET_NAMES = frozenset({"AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"})
+_ENV = ("env",)
 
 
-def _pairs(entries: list[EnvEntry], name_key: str, value_key: str) -> list[Variable]:
+def _pairs(
+    owner: Pointer,
+    entries: list[tuple[tuple[Any, ...], int, dict[str, Any]]],
+    names: tuple[str, ...] = ("name", "value"),
+) -> list[Variable]:
+    """`entries`: (path of the list below `owner`, index, entry mapping)."""
+    name_key, value_key = names
     return [
-        (pointer, value_key, item.get(name_key), item.get(value_key)) for pointer, item in entries
+        (owner, (*path, index, value_key), item.get(name_key), item.get(value_key))
+        for path, index, item in entries
     ]
+
+
+def _may_hold_credentials(
+    items: list[dict[str, Any]], names: tuple[str, ...] = ("name", "value")
+) -> bool:
+    """The cheap test before `_env_findings`, which finds nothing when this is False."""
+    name_key, value_key = names
+    for item in items:
+        value = item.get(value_key)
+        if isinstance(value, str) and (
+            _has_key_id_prefix(value) or str(item.get(name_key)) in _SECRET_NAMES
+        ):
+            return True
+    return False
+
+
+def _has_key_id_prefix(value: str) -> bool:
+    return _KEY_ID_PREFIXES[0] in value or _KEY_ID_PREFIXES[1] in value
+
+
+def _may_hold_key_id(items: dict[Any, Any]) -> bool:
+    return any(isinstance(v, str) and _has_key_id_prefix(v) for v in items.values())
 
 
 def _env_findings(
     variables: list[Variable], kind: str, where: str, readers: str, advice: str, resource: str
 ) -> Iterator[Finding]:
     """`where` follows the variable's name: "of container `app` of Deployment ns/app"."""
-    for pointer, value_key, name, value in variables:
+    for owner, path, name, value in variables:
         if not isinstance(value, str) or not value.strip():
             continue
         what = _credential_kind(str(name), value, lambda: _paired_key(variables))
@@ -130,7 +167,7 @@ def _env_findings(
             continue
         yield finding(
             RULE,
-            pointer.child(value_key),
+            owner.child(*path),
             f"{kind} `{name}` {where} holds {what} in plain text (value not shown): "
             f"{readers}; {advice}",
             resource=resource,
@@ -158,13 +195,16 @@ def _task_definition_findings(task: TaskDefinition) -> Iterator[Finding]:
         if not isinstance(environment, list):
             continue
         entries = [
-            (container.pointer.child(keys[0], index), item)
+            ((keys[0],), index, item)
             for index, item in enumerate(environment)
             if isinstance(item, dict)
         ]
+        if not _may_hold_credentials([item for _, _, item in entries], keys[1:]):
+            continue
+        variables = _pairs(container.pointer, entries, keys[1:])
         owner = f"container `{container.name}` of {label}" if container.name else label
         yield from _env_findings(
-            _pairs(entries, keys[1], keys[2]),
+            variables,
             "environment variable",
             f"of {owner}",
             "anyone who can describe the task definition has it",
@@ -184,11 +224,14 @@ def _kubeconfig_findings(root: Pointer) -> Iterator[Finding]:
         env = exec_config.get("env") if isinstance(exec_config, dict) else None
         if not isinstance(env, list):
             continue
-        pointer = root.child("users", index, "user", "exec", "env")
-        entries = [(pointer.child(i), item) for i, item in enumerate(env) if isinstance(item, dict)]
+        entries = [
+            (("users", index, "user", "exec", "env"), i, item)
+            for i, item in enumerate(env)
+            if isinstance(item, dict)
+        ]
         name = user.get("name", index)
         yield from _env_findings(
-            _pairs(entries, "name", "value"),
+            _pairs(root, entries),
             "exec env",
             f"of kubeconfig user `{name}`",
             "anyone who can read the kubeconfig has it",

@@ -50,6 +50,7 @@ from iamlint.rules.k._k8s import (
     EnvEntry,
     container_label,
     containers_with_env,
+    env_pointer,
     service_account_of,
 )
 from iamlint.rules.registry import rule
@@ -67,15 +68,16 @@ PRESET = ("AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE")
 )
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     for workload in model.workloads:
-        annotated = _annotated_role(model, workload)
-        manual = _has_projected_token(workload)
         for container, env in containers_with_env(workload):
-            preset = [(p, item) for p, item in env if item.get("name") in PRESET]
+            preset = [(i, item) for i, item in env if item.get("name") in PRESET]
             if not preset:
                 continue
+            annotated = _annotated_role(model, workload)
+            manual = _has_projected_token(workload)
             message = _message(preset, annotated, manual, container_label(workload, container))
             if message is not None:
-                yield finding(RULE, preset[0][0].child("name"), message, resource=workload.label)
+                pointer = env_pointer(container, preset[0][0], "name")
+                yield finding(RULE, pointer, message, resource=workload.label)
 
 
 def _message(preset: list[EnvEntry], annotated: str, manual: bool, where: str) -> str | None:

@@ -46,7 +46,7 @@ from typing import Any
 from iamlint.finding import Finding
 from iamlint.model import Model
 from iamlint.rules.base import RuleContext, finding
-from iamlint.rules.k._k8s import STS_REGIONAL, TOKEN_EXPIRATION, pod_annotations
+from iamlint.rules.k._k8s import STS_REGIONAL, TOKEN_EXPIRATION, pod_annotation_mapping
 from iamlint.rules.registry import rule
 
 RULE = "K006"
@@ -65,15 +65,16 @@ _GO_INT = re.compile(r"[+-]?\d+")
 )
 def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
     for sa in model.service_accounts:
-        annotations = sa.pointer.child("metadata", "annotations")
         for key, problem in _problems(sa.annotations, (TOKEN_EXPIRATION, STS_REGIONAL)):
-            yield finding(RULE, annotations.child(key), problem, resource=sa.label)
+            pointer = sa.pointer.child("metadata", "annotations", key)
+            yield finding(RULE, pointer, problem, resource=sa.label)
     for workload in model.workloads:
-        pointer = pod_annotations(workload)
-        if pointer is None:
+        mapping = pod_annotation_mapping(workload)
+        if mapping is None:
             continue
-        for key, problem in _problems(pointer.value, (TOKEN_EXPIRATION,)):
-            yield finding(RULE, pointer.child(key), problem, resource=workload.label)
+        items, owner, path = mapping[:3]
+        for key, problem in _problems(items, (TOKEN_EXPIRATION,)):
+            yield finding(RULE, owner.child(*path, key), problem, resource=workload.label)
 
 
 def _problems(annotations: dict[str, Any], keys: tuple[str, ...]) -> Iterator[tuple[str, str]]:
@@ -95,13 +96,13 @@ def _token_expiration(value: Any) -> str | None:
     if isinstance(value, int) and not isinstance(value, bool):
         return (
             f"`{TOKEN_EXPIRATION}: {value}` is a YAML number: annotation values must be "
-            f"strings and the API server rejects the object; write `\"{value}\"`"
+            f'strings and the API server rejects the object; write `"{value}"`'
         )
     text = str(value)
     if not isinstance(value, str) or not _GO_INT.fullmatch(text):
         return (
             f"`{TOKEN_EXPIRATION}` `{text}` is not a whole number of seconds: the webhook "
-            f"ignores it and uses its default; write e.g. `\"3600\"` "
+            f'ignores it and uses its default; write e.g. `"3600"` '
             f"({MIN_SECONDS} to {MAX_SECONDS})"
         )
     seconds = int(text)
@@ -124,12 +125,11 @@ def _sts_regional(value: Any) -> str | None:
         text = "true" if value else "false"
         return (
             f"`{STS_REGIONAL}: {text}` is a YAML boolean: annotation values must be strings "
-            f"and the API server rejects the object; write `\"{text}\"`"
+            f'and the API server rejects the object; write `"{text}"`'
         )
     if isinstance(value, str) and value in GO_BOOLS:
         return None
     return (
         f"`{STS_REGIONAL}` `{value}` is not a boolean: the webhook ignores it and uses the "
-        "cluster default; write `\"true\"` or `\"false\"`"
+        'cluster default; write `"true"` or `"false"`'
     )
-

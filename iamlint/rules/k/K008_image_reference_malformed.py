@@ -46,6 +46,19 @@ from iamlint.rules.registry import rule
 RULE = "K008"
 # `IMAGE`, `CONTROLLER_IMAGE`: a substitution token, not a reference someone meant literally
 _SUBSTITUTION_TOKEN = re.compile(r"[A-Z][A-Z0-9_]*")
+# Most references: one the full check finds nothing in, told by one regex. A registry host
+# (lower-case DNS labels with a dot or a port), lower-case path components (no dot in the
+# first of several when there is no host: that one would be read as a host), an ASCII tag,
+# a sha256 digest; at most 255 characters (the name limit) is checked beside it.
+_LABEL = r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?"
+_COMPONENT = r"[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*"
+_PLAIN_REFERENCE = re.compile(
+    rf"(?:(?:{_LABEL}(?:\.{_LABEL})+(?::[0-9]+)?|{_LABEL}:[0-9]+)/{_COMPONENT}(?:/{_COMPONENT})*"
+    rf"|[a-z0-9]+(?:(?:_|__|-+)[a-z0-9]+)*(?:/{_COMPONENT})+"
+    rf"|{_COMPONENT})"
+    r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[0-9a-f]{64})?"
+)
+_PLAIN_MAX_LENGTH = 255
 
 
 @rule(
@@ -63,6 +76,8 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
             if container.image_pointer is None:
                 continue
             raw = container.image_pointer.value
+            if isinstance(raw, str) and _plain(raw):
+                continue
             if raw is None or (isinstance(raw, str) and _SUBSTITUTION_TOKEN.fullmatch(raw)):
                 continue
             problems = image_reference_problems(raw)
@@ -76,3 +91,7 @@ def check(model: Model, ctx: RuleContext) -> Iterator[Finding]:
                 f"{'; '.join(problems)}: the kubelet cannot pull it",
                 resource=workload.label,
             )
+
+
+def _plain(image: str) -> bool:
+    return len(image) <= _PLAIN_MAX_LENGTH and _PLAIN_REFERENCE.fullmatch(image) is not None

@@ -94,32 +94,57 @@ def _nearest_annotation(key: str, candidates: tuple[str, ...]) -> str | None:
     return None
 
 
+# A metadata mapping as found, before any Pointer is made (most have nothing to report):
+# (mapping, owner, path below the owner, field, misplaced, owner is the pod template)
+MetaMapping = tuple[dict[Any, Any], Pointer, tuple[str, ...], str, bool, bool]
+
+
+def service_account_mappings(sa: ServiceAccount) -> list[MetaMapping]:
+    return _cached(sa, _BLOCKS_CACHE, lambda: _mappings(sa.pointer, False))
+
+
+def workload_mappings(workload: Workload) -> list[MetaMapping]:
+    """The workload's own metadata mappings and those of its pod template(s)."""
+    return _cached(workload, _BLOCKS_CACHE, lambda: _workload_mappings(workload))
+
+
+def _workload_mappings(workload: Workload) -> list[MetaMapping]:
+    found = _mappings(workload.pointer, False)
+    template = pod_template(workload)
+    if template is not None:
+        found += _mappings(template, True)
+    return found
+
+
+def metadata_block(mapping: MetaMapping, where: str) -> MetadataBlock:
+    """The block of a mapping, for a finding; `where` as `MetadataBlock.where` (for a pod
+    template's mapping, "pod template of ..." is prefixed here)."""
+    _, owner, path, field, misplaced, in_template = mapping
+    where = f"pod template of {where}" if in_template else where
+    return MetadataBlock(owner.child(*path), field, where, misplaced)
+
+
 def service_account_blocks(sa: ServiceAccount) -> Iterator[MetadataBlock]:
-    return iter(_cached(sa, lambda: list(_blocks(sa.pointer, sa.label))))
+    return (metadata_block(m, sa.label) for m in service_account_mappings(sa))
 
 
 def workload_blocks(workload: Workload) -> Iterator[MetadataBlock]:
     """The workload's own metadata blocks and those of its pod template(s)."""
-    return iter(_cached(workload, lambda: list(_workload_blocks(workload))))
+    return (metadata_block(m, workload.label) for m in workload_mappings(workload))
 
 
-def _workload_blocks(workload: Workload) -> Iterator[MetadataBlock]:
-    yield from _blocks(workload.pointer, workload.label)
-    template = pod_template(workload)
-    if template is not None:
-        yield from _blocks(template, f"pod template of {workload.label}")
+def _cached(owner: Any, name: str, build: Callable[[], Any]) -> Any:
+    """What the K rules read of an object, found once (K002 and K004 both read every
+    metadata mapping; K004 and K005 every env list). Kept outside the record's fields: its
+    equality ignores them; documents do not change after loading."""
+    found = owner.__dict__.get(name)
+    if found is None:
+        found = owner.__dict__[name] = build()
+    return found
 
 
-def _cached(owner: Any, build: Callable[[], list[MetadataBlock]]) -> list[MetadataBlock]:
-    """An object's metadata blocks, found once (K002 and K004 both read every one). Kept
-    outside the record's fields: its equality ignores them."""
-    blocks = owner.__dict__.get(_BLOCKS_CACHE)
-    if blocks is None:
-        blocks = owner.__dict__[_BLOCKS_CACHE] = build()
-    return blocks  # type: ignore[no-any-return]
-
-
-_BLOCKS_CACHE = "_metadata_blocks"
+_BLOCKS_CACHE = "_metadata_mappings"
+_ENV_CACHE = "_env_entries"
 
 
 def pod_template(workload: Workload) -> Pointer | None:
@@ -132,44 +157,61 @@ def pod_template(workload: Workload) -> Pointer | None:
 
 def pod_annotations(workload: Workload) -> Pointer | None:
     """Where the webhook reads pod annotations: the Pod's, or the pod template's."""
-    owner = workload.pointer if workload.kind == "Pod" else pod_template(workload)
-    if owner is None:
-        return None
-    metadata = owner.value.get("metadata") if isinstance(owner.value, dict) else None
-    if isinstance(metadata, dict) and isinstance(metadata.get("annotations"), dict):
-        return owner.child("metadata", "annotations")
+    found = pod_annotation_mapping(workload)
+    return found[1].child(*found[2]) if found is not None else None
+
+
+def pod_annotation_mapping(workload: Workload) -> MetaMapping | None:
+    """`pod_annotations` before its Pointer is made."""
+    in_template = workload.kind != "Pod"
+    for mapping in workload_mappings(workload):
+        if mapping[2] == _ANNOTATIONS and mapping[5] == in_template:
+            return mapping
     return None
 
 
-def _blocks(owner: Pointer, where: str) -> Iterator[MetadataBlock]:
+_ANNOTATIONS = ("metadata", "annotations")
+
+
+def _mappings(owner: Pointer, in_template: bool) -> list[MetaMapping]:
     data = owner.value
     if not isinstance(data, dict):
-        return
+        return []
+    found: list[MetaMapping] = []
     metadata = data.get("metadata")
     for field in ("annotations", "labels"):
-        if isinstance(metadata, dict) and isinstance(metadata.get(field), dict):
-            yield MetadataBlock(owner.child("metadata", field), field, where)
-        if isinstance(data.get(field), dict):
-            yield MetadataBlock(owner.child(field), field, where, misplaced=True)
+        if isinstance(metadata, dict):
+            value = metadata.get(field)
+            if isinstance(value, dict):
+                found.append((value, owner, ("metadata", field), field, False, in_template))
+        value = data.get(field)
+        if isinstance(value, dict):
+            found.append((value, owner, (field,), field, True, in_template))
+    return found
 
 
-EnvEntry = tuple[Pointer, dict[str, Any]]
+# (index in the container's `env`, the entry): its Pointer is made only for a finding
+EnvEntry = tuple[int, dict[str, Any]]
 
 
 def containers_with_env(workload: Workload) -> Iterator[tuple[Container, list[EnvEntry]]]:
-    """Each container with its `env` entries (pointer, entry) that are mappings."""
+    """Each container with its `env` entries (index, entry) that are mappings."""
     for container in workload.containers:
-        data = container.pointer.value
-        env = data.get("env") if isinstance(data, dict) else None
-        if not isinstance(env, list):
-            continue
-        entries = [
-            (container.pointer.child("env", index), item)
-            for index, item in enumerate(env)
-            if isinstance(item, dict)
-        ]
+        entries = _cached(container, _ENV_CACHE, lambda c=container: _env_entries(c))
         if entries:
             yield container, entries
+
+
+def _env_entries(container: Container) -> list[EnvEntry]:
+    data = container.pointer.value
+    env = data.get("env") if isinstance(data, dict) else None
+    if not isinstance(env, list):
+        return []
+    return [(index, item) for index, item in enumerate(env) if isinstance(item, dict)]
+
+
+def env_pointer(container: Container, index: int, *path: str) -> Pointer:
+    return container.pointer.child("env", index, *path)
 
 
 def service_account_of(model: Model, workload: Workload) -> ServiceAccount | None:
